@@ -1,0 +1,64 @@
+/**
+ * Bundles a Lambda entry point with esbuild at synth time into a content-addressed
+ * folder, so the asset hash is the hash of what actually ships.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { buildSync } from 'esbuild';
+
+/** Options of {@link bundleEntry}. */
+export interface BundleOptions {
+  /** Packages left out of the bundle (provided by a layer or copied beside it). */
+  readonly external?: readonly string[];
+}
+
+const cache = new Map<string, string>();
+
+/** The repository root (this file is constructs/aws/private/bundle.ts). */
+export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/**
+ * Bundles `entry` (a path relative to the package root, e.g. `lambda/model-upload/index.ts`)
+ * for the Node.js Lambda runtime and returns the folder holding `index.js`.
+ */
+export function bundleEntry(entry: string, options: BundleOptions = {}): string {
+  const key = `${entry}|${(options.external ?? []).join(',')}`;
+  const cached = cache.get(key);
+  if (cached) {
+    return cached;
+  }
+  const result = buildSync({
+    entryPoints: [path.join(PACKAGE_ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'none',
+    external: [...(options.external ?? [])],
+    write: false,
+    outfile: 'index.js',
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.contents;
+  const digest = createHash('sha256').update(code).digest('hex').slice(0, 24);
+  const dir = path.join(os.tmpdir(), 'sovereign-ml-bundles', digest);
+  const file = path.join(dir, 'index.js');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dir, { recursive: true });
+    // Write then rename so a concurrent synth never sees a half-written bundle.
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, code);
+    fs.renameSync(tmp, file);
+  }
+  cache.set(key, dir);
+  return dir;
+}
+
+/** Lambda code for a bundled entry point; the handler is `index.handler`. */
+export function bundledCode(entry: string, options: BundleOptions = {}): lambda.Code {
+  return lambda.Code.fromAsset(bundleEntry(entry, options));
+}

@@ -1,0 +1,10 @@
+/**
+ * sovereign-ml: typed AWS CDK constructs for production ML stacks with data-residency
+ * boundaries checked as constraints.
+ *
+ * This is the package's main entry point (`import { … } from 'sovereign-ml'`). The CDK for
+ * Terraform layer has its own entry point, `sovereign-ml/tf`, so a CDK user never loads cdktf.
+ */
+export * from './aws/model-registry';
+export * from './aws/model-artifact';
+export { ErrorCode, SovereignMlError } from '../lib/errors';

@@ -1,0 +1,37 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ModelApprovalStatus, ModelRegistry, ObjectLock, type ModelArtifact } from '../../constructs';
+import { Duration } from 'aws-cdk-lib';
+
+/** Properties of the {@link HkFraudStack}. */
+export interface HkFraudStackProps extends StackProps {
+  /** Path of the fraud model file. */
+  readonly modelPath: string;
+}
+
+/** The insurer's fraud-scoring stack in Hong Kong. */
+export class HkFraudStack extends Stack {
+  /** The model registry. */
+  public readonly registry: ModelRegistry;
+  /** The registered fraud model, version 3. */
+  public readonly model: ModelArtifact;
+
+  public constructor(scope: Construct, id: string, props: HkFraudStackProps) {
+    super(scope, id, props);
+    this.registry = new ModelRegistry(this, 'Registry', {
+      modelPackageGroupName: 'hk-claims-fraud',
+      description: 'Claims-fraud models of the Hong Kong motor and health book',
+      objectLock: ObjectLock.governance(Duration.days(365)),
+    });
+    this.model = this.registry.addModel('FraudV3', {
+      path: props.modelPath,
+      version: '3',
+      approvalStatus: ModelApprovalStatus.APPROVED,
+      metadata: {
+        trainingData: 'examples/hk-fraud/model/training-sample.csv',
+        trainer: 'examples/hk-fraud/model/train_fraud_model.py',
+        algorithm: 'logistic-regression',
+      },
+    });
+  }
+}

@@ -1,0 +1,65 @@
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildApp } from '../../examples/hk-fraud/app';
+import { errorViolations, validatedSynth } from '../support/validated-synth';
+
+/** `sha256sum examples/hk-fraud/model/fraud.onnx` (GNU coreutils), for the committed model. */
+const FRAUD_ONNX_SHA256 = '3e975b403ee4ab28dde3a256fdbe2c88ac89fc319b98fd68491a111c788c5f6b';
+
+describe('the validation harness', () => {
+  // Without these, a clean example could mean a harness that reports nothing.
+  test('catches an error-level CloudFormation schema finding', () => {
+    const result = validatedSynth((app) => {
+      const stack = new Stack(app, 'Bad', { env: { account: '111111111111', region: 'ap-east-1' } });
+      new CfnResource(stack, 'Broken', { type: 'AWS::S3::Bucket', properties: { NotAProperty: true } });
+    });
+    expect(result.error).toBeDefined();
+    expect(errorViolations(result)).toEqual([expect.objectContaining({ plugin: 'CloudFormation Validate', constructPaths: ['Bad/Broken'] })]);
+  });
+
+  test('catches an unacknowledged cdk-nag finding', () => {
+    const result = validatedSynth((app) => {
+      const stack = new Stack(app, 'Nag', { env: { account: '111111111111', region: 'ap-east-1' } });
+      new s3.Bucket(stack, 'Plain');
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    });
+    expect(result.error).toBeDefined();
+    expect(errorViolations(result).map((v) => v.ruleName)).toEqual(expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']));
+  });
+});
+
+describe('examples/hk-fraud', () => {
+  const result = validatedSynth((app) => buildApp(app));
+
+  test('synthesizes with no error-level finding from the CloudFormation validator or cdk-nag', () => {
+    expect(errorViolations(result)).toEqual([]);
+    expect(result.error).toBeUndefined();
+  });
+
+  test('has one stack, in ap-east-1', () => {
+    const stacks = result.assembly!.stacks;
+    expect(stacks.map((s) => s.environment.region)).toEqual(['ap-east-1']);
+  });
+
+  test('holds the registry bucket, the rotated key, the group and the registered model', () => {
+    const t = Template.fromJSON(result.assembly!.stacks[0]!.template);
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } },
+    });
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    t.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', { ModelPackageGroupName: 'hk-claims-fraud' });
+    t.hasResourceProperties('AWS::SageMaker::ModelPackage', {
+      ModelApprovalStatus: 'Approved',
+      CustomerMetadataProperties: Match.objectLike({ sha256: FRAUD_ONNX_SHA256, version: '3', fileName: 'fraud.onnx' }),
+    });
+    t.hasResourceProperties('Custom::SovereignMlModelUpload', { DestinationKey: 'models/hk-claims-fraud/3/fraud.onnx', Sha256: FRAUD_ONNX_SHA256 });
+  });
+});
