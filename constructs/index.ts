@@ -8,3 +8,6 @@
 export * from './aws/model-registry';
 export * from './aws/model-artifact';
 export { ErrorCode, SovereignMlError } from '../lib/errors';
+export * from './aws/data-residency';
+export * from './aws/residency-checks';
+export { Boundary, type BoundaryOptions, DataClass, Location } from '../lib/residency';

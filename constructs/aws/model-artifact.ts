@@ -7,6 +7,8 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { inspectModelFile } from '../../lib/model-file';
 import type { IModelRegistry } from './model-registry';
+import { DataClass } from '../../lib/residency/data-class';
+import { classifyData } from './private/classify';
 import { addModelSchema } from './private/model-registry-schema';
 import { ModelUploadProvider } from './private/model-upload-provider';
 import { ErrorCode, fail, validateProps, withPath } from './private/validate';
@@ -223,6 +225,7 @@ export class ModelArtifact extends Construct implements IModelArtifact {
     });
     this.modelPackage.node.addDependency(this.upload);
     this.modelPackageArn = this.modelPackage.attrModelPackageArn;
+    classifyData(this, DataClass.MODEL_ARTIFACT);
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {

@@ -7,6 +7,8 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { ModelArtifact, type AddModelOptions } from './model-artifact';
 import { ErrorCode, fail, validateProps } from './private/validate';
+import { DataClass } from '../../lib/residency/data-class';
+import { classifyData } from './private/classify';
 import { registryPropsSchema } from './private/model-registry-schema';
 
 /**
@@ -276,6 +278,12 @@ export class ModelRegistry extends ModelRegistryBase {
     });
     this.modelPackageGroup.applyRemovalPolicy(removalPolicy);
     this.modelPackageGroupArn = this.modelPackageGroup.attrModelPackageGroupArn;
+
+    classifyData(this.bucket, DataClass.MODEL_ARTIFACT);
+    classifyData(this.modelPackageGroup, DataClass.MODEL_ARTIFACT);
+    if (!props.encryptionKey) classifyData(this.encryptionKey, DataClass.MODEL_ARTIFACT);
+    // Access logs hold request metadata (keys, requesters), not model bytes.
+    if (!props.serverAccessLogsBucket) classifyData(this.serverAccessLogsBucket, DataClass.TELEMETRY);
   }
 
   private createLogBucket(removalPolicy: RemovalPolicy): s3.Bucket {

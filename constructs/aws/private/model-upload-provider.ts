@@ -7,7 +7,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DataClass } from '../../../lib/residency/data-class';
 import { bundledCode } from './bundle';
+import { classifyData } from './classify';
 
 const ID = 'SovereignMlModelUpload';
 
@@ -44,5 +46,6 @@ export class ModelUploadProvider extends Construct {
       timeout: Duration.minutes(15),
       description: 'sovereign-ml: copy a model into the registry and verify its SHA-256',
     });
+    classifyData(this, DataClass.MODEL_ARTIFACT);
   }
 }
