@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -61,5 +63,27 @@ describe('examples/hk-fraud', () => {
       CustomerMetadataProperties: Match.objectLike({ sha256: FRAUD_ONNX_SHA256, version: '3', fileName: 'fraud.onnx' }),
     });
     t.hasResourceProperties('Custom::SovereignMlModelUpload', { DestinationKey: 'models/hk-claims-fraud/3/fraud.onnx', Sha256: FRAUD_ONNX_SHA256 });
+  });
+
+  test('enforces Boundary.HONG_KONG: clean residency report listing every resource', () => {
+    const dir = result.assembly!.directory;
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'residency-report.json'), 'utf8')) as {
+      summary: { verdict: string }; resources: Array<{ logicalId: string; location: string }>; findings: Array<{ ruleId: string; severity: string }>;
+    };
+    expect(report.summary.verdict).toBe('clean');
+    expect(report.findings.map((f) => `${f.ruleId}:${f.severity}`)).toEqual(['RES-OPT-IN-REGION:info']);
+    const template = result.assembly!.stacks[0]!.template as { Resources: Record<string, { Type: string }> };
+    const expected = Object.entries(template.Resources).filter(([, r]) => r.Type !== 'AWS::CDK::Metadata').map(([id]) => id).sort();
+    expect(report.resources.map((r) => r.logicalId).sort()).toEqual(expected);
+    report.resources.forEach((r) => expect(r.location).toBe('region:ap-east-1'));
+    expect(fs.readFileSync(path.join(dir, 'residency-report.md'), 'utf8')).toContain('flowchart LR');
+  });
+
+  test('carries the deploy-time and run-time guards', () => {
+    const t = Template.fromJSON(result.assembly!.stacks[0]!.template);
+    expect(t.toJSON().Rules.SovereignMlResidencyRegion.Assertions[0].Assert).toEqual({ 'Fn::Contains': [['ap-east-1'], { Ref: 'AWS::Region' }] });
+    const roles = Object.values(t.findResources('AWS::IAM::Role'));
+    expect(roles.length).toBeGreaterThan(0);
+    roles.forEach((r) => expect(r.Properties.PermissionsBoundary).toBeDefined());
   });
 });
