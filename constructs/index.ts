@@ -11,3 +11,5 @@ export { ErrorCode, SovereignMlError } from '../lib/errors';
 export * from './aws/data-residency';
 export * from './aws/residency-checks';
 export { Boundary, type BoundaryOptions, DataClass, Location } from '../lib/residency';
+export * from './aws/onnx-function';
+export * from './aws/onnx-model';

@@ -233,6 +233,8 @@ export class ModelArtifact extends Construct implements IModelArtifact {
   }
 }
 
+/** `s3:GetObject` on exactly the artifact's object, and `kms:Decrypt` on its key: nothing else. */
 function grantObjectRead(artifact: IModelArtifact, grantee: iam.IGrantable): iam.Grant {
-  return artifact.bucket.grantRead(grantee, artifact.objectKey);
+  const object = iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [artifact.bucket.arnForObjects(artifact.objectKey)] });
+  return artifact.encryptionKey ? object.combine(artifact.encryptionKey.grantDecrypt(grantee)) : object;
 }

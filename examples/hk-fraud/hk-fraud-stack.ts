@@ -1,7 +1,6 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ModelApprovalStatus, ModelRegistry, ObjectLock, type ModelArtifact } from '../../constructs';
-import { Duration } from 'aws-cdk-lib';
+import { ModelApprovalStatus, ModelRegistry, ObjectLock, OnnxFunction, type ModelArtifact } from '../../constructs';
 
 /** Properties of the {@link HkFraudStack}. */
 export interface HkFraudStackProps extends StackProps {
@@ -15,6 +14,8 @@ export class HkFraudStack extends Stack {
   public readonly registry: ModelRegistry;
   /** The registered fraud model, version 3. */
   public readonly model: ModelArtifact;
+  /** The claims scorer: the registered model over the Open Inference Protocol, capturing 10%. */
+  public readonly scorer: OnnxFunction;
 
   public constructor(scope: Construct, id: string, props: HkFraudStackProps) {
     super(scope, id, props);
@@ -32,6 +33,11 @@ export class HkFraudStack extends Stack {
         trainer: 'examples/hk-fraud/model/train_fraud_model.py',
         algorithm: 'logistic-regression',
       },
+    });
+    this.scorer = new OnnxFunction(this, 'Scorer', {
+      model: this.model,
+      memorySize: 2048,
+      capture: { samplingPercent: 10 },
     });
   }
 }

@@ -13,9 +13,28 @@ import { buildSync } from 'esbuild';
 export interface BundleOptions {
   /** Packages left out of the bundle (provided by a layer or copied beside it). */
   readonly external?: readonly string[];
+  /**
+   * Module format. An ES module can await at top level (the ONNX function loads its model
+   * during init that way).
+   * @default 'cjs'
+   */
+  readonly format?: 'cjs' | 'esm';
 }
 
+/** Gives an ES module bundle the `require` and `__dirname` that bundled CommonJS code expects. */
+const ESM_BANNER = [
+  "import { createRequire as __smlCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __smlFileURLToPath } from 'node:url';",
+  "import { dirname as __smlDirname } from 'node:path';",
+  'const require = __smlCreateRequire(import.meta.url);',
+  'const __filename = __smlFileURLToPath(import.meta.url);',
+  'const __dirname = __smlDirname(__filename);',
+].join('\n');
+
 const cache = new Map<string, string>();
+
+/** File name of the bundle in its folder, by format. */
+export const BUNDLE_FILE = { cjs: 'index.js', esm: 'index.mjs' } as const;
 
 /** The repository root (this file is constructs/aws/private/bundle.ts). */
 export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -25,7 +44,8 @@ export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
  * for the Node.js Lambda runtime and returns the folder holding `index.js`.
  */
 export function bundleEntry(entry: string, options: BundleOptions = {}): string {
-  const key = `${entry}|${(options.external ?? []).join(',')}`;
+  const format = options.format ?? 'cjs';
+  const key = `${entry}|${format}|${(options.external ?? []).join(',')}`;
   const cached = cache.get(key);
   if (cached) {
     return cached;
@@ -35,7 +55,8 @@ export function bundleEntry(entry: string, options: BundleOptions = {}): string 
     bundle: true,
     platform: 'node',
     target: 'node22',
-    format: 'cjs',
+    format,
+    banner: format === 'esm' ? { js: ESM_BANNER } : undefined,
     minify: true,
     legalComments: 'none',
     external: [...(options.external ?? [])],
@@ -46,7 +67,7 @@ export function bundleEntry(entry: string, options: BundleOptions = {}): string 
   const code = result.outputFiles[0]!.contents;
   const digest = createHash('sha256').update(code).digest('hex').slice(0, 24);
   const dir = path.join(os.tmpdir(), 'sovereign-ml-bundles', digest);
-  const file = path.join(dir, 'index.js');
+  const file = path.join(dir, BUNDLE_FILE[format]);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dir, { recursive: true });
     // Write then rename so a concurrent synth never sees a half-written bundle.

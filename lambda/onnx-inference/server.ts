@@ -1,0 +1,194 @@
+/**
+ * The HTTP server adapter of the ONNX predictor, for on-prem and edge sites:
+ *
+ *   node server.js --model <path | s3://bucket/key> [--sha256 <hex>] [--name n] [--version v]
+ *                  [--port 8080] [--host 0.0.0.0] [--max-body-bytes 6291456] [--capture-percent 0]
+ *
+ * Same routes as the Lambda adapter plus `GET /v2/health/live`. `/v2/health/ready` answers
+ * 503 until the model is loaded. SIGTERM and SIGINT stop accepting connections, let
+ * requests in flight finish (up to 10 s), then exit 0. Capture records, when sampled,
+ * are written to stdout, one JSON line each, like the Lambda's.
+ */
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import { S3Client } from '@aws-sdk/client-s3';
+import { InferenceError, InferenceErrorCode } from '../../lib/inference';
+import { createCapture } from './capture';
+import { ModelLoadError, resolveModelFile, type ModelSource } from './model-source';
+import { createPredictor, type Predictor } from './predictor';
+import { createRouter } from './router';
+
+/** Options of {@link startServer}. */
+export interface ServerOptions {
+  readonly model: ModelSource;
+  readonly port: number;
+  readonly host: string;
+  readonly maxBodyBytes: number;
+  readonly capturePercent: number;
+  /** Where log and capture lines go. */
+  readonly write: (line: string) => void;
+}
+
+/** A running server. */
+export interface RunningServer {
+  readonly url: string;
+  /** Settles when the model is loaded (rejects when it cannot be). */
+  readonly ready: Promise<Predictor>;
+  /** Stops accepting connections and waits for requests in flight (at most `graceMs`). */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Parses the command line. */
+export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Omit<ServerOptions, 'write'> {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const key = argv[i]!;
+    if (!key.startsWith('--')) throw new ModelLoadError(`unexpected argument ${JSON.stringify(key)}`);
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new ModelLoadError(`${key} needs a value`);
+    args.set(key.slice(2), value);
+    i++;
+  }
+  const known = new Set(['model', 'sha256', 'name', 'version', 'port', 'host', 'max-body-bytes', 'capture-percent']);
+  for (const k of args.keys()) if (!known.has(k)) throw new ModelLoadError(`unknown option --${k}; options are ${[...known].map((x) => `--${x}`).join(', ')}`);
+  const model = args.get('model') ?? env.MODEL_PATH ?? env.MODEL_S3_URI;
+  if (!model) throw new ModelLoadError('--model <path | s3://bucket/key> is required');
+  const sha256 = args.get('sha256') ?? env.MODEL_SHA256;
+  const int = (k: string, fallback: number) => {
+    const v = Number(args.get(k) ?? fallback);
+    if (!Number.isInteger(v) || v < 0) throw new ModelLoadError(`--${k} must be a non-negative integer, got ${JSON.stringify(args.get(k))}`);
+    return v;
+  };
+  const isS3 = model.startsWith('s3://');
+  if (isS3 && !sha256) throw new ModelLoadError('a model from S3 needs --sha256 (or MODEL_SHA256): it is only served after its SHA-256 is verified');
+  return {
+    model: { path: isS3 ? undefined : model, s3Uri: isS3 ? model : undefined, sha256, name: args.get('name') ?? env.MODEL_NAME, version: args.get('version') ?? env.MODEL_VERSION },
+    port: int('port', 8080),
+    host: args.get('host') ?? '0.0.0.0',
+    maxBodyBytes: int('max-body-bytes', 6 * 1024 * 1024),
+    capturePercent: Number(args.get('capture-percent') ?? env.CAPTURE_SAMPLING_PERCENT ?? 0),
+  };
+}
+
+/** Starts listening at once; the model loads in the background (ready turns 200 when done). */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  let predictor: Predictor | undefined;
+  let requestId = '';
+  const log = (level: string, message: string, extra: Record<string, unknown> = {}) =>
+    options.write(`${JSON.stringify({ level, message, time: new Date().toISOString(), ...extra })}\n`);
+  let route = createRouter({ predictor: () => predictor });
+  const ready = (async () => {
+    const file = await resolveModelFile(options.model, { s3: () => new S3Client({}), tmpDir: os.tmpdir() });
+    const p = await createPredictor({ modelPath: file, name: options.model.name, version: options.model.version, maxRequestBytes: options.maxBodyBytes });
+    const capture = createCapture({ samplingPercent: options.capturePercent, modelName: p.name, modelVersion: p.version, write: options.write });
+    route = createRouter({ predictor: () => predictor, onInference: (req, res) => capture(req, res, requestId) });
+    predictor = p;
+    log('INFO', 'model loaded', { modelName: p.name, modelVersion: p.version, modelFile: file });
+    return p;
+  })();
+  ready.catch((e: unknown) => log('ERROR', 'model failed to load', { error: e instanceof Error ? e.message : String(e) }));
+
+  const inFlight = new Set<Promise<void>>();
+  const server = http.createServer((req, res) => {
+    const done = handle(req, res).catch(() => undefined);
+    inFlight.add(done);
+    void done.finally(() => inFlight.delete(done));
+  });
+  server.keepAliveTimeout = 5_000;
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = Date.now();
+    requestId = String(req.headers['x-request-id'] ?? randomUUID());
+    let body: Buffer;
+    try {
+      body = await readBody(req, options.maxBodyBytes);
+    } catch (e) {
+      const err = e instanceof InferenceError ? e : new InferenceError(InferenceErrorCode.INVALID_REQUEST, 'the request body could not be read');
+      send(res, err.status, { 'content-type': 'application/json', connection: 'close' }, Buffer.from(JSON.stringify(err.toBody())));
+      return;
+    }
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
+    const out = await route({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, headers, body });
+    send(res, out.status, out.headers, out.body);
+    log('INFO', 'request', { requestId, method: req.method, path: req.url, status: out.status, ms: Date.now() - started });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
+    ready,
+    async close(graceMs = 10_000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.race([Promise.all([...inFlight]), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      server.closeAllConnections();
+      await closed;
+      await predictor?.release();
+    },
+  };
+}
+
+function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: Uint8Array): void {
+  res.writeHead(status, { ...headers, 'content-length': String(body.byteLength) });
+  res.end(body);
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      reject(new InferenceError(InferenceErrorCode.PAYLOAD_TOO_LARGE, `the request body of ${declared} bytes is over the limit of ${limit} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.destroy();
+        reject(new InferenceError(InferenceErrorCode.PAYLOAD_TOO_LARGE, `the request body is over the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The command-line entry point. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const write = (line: string) => process.stdout.write(line);
+  let options: Omit<ServerOptions, 'write'>;
+  try {
+    options = parseServerArgs(argv, process.env);
+  } catch (e) {
+    process.stderr.write(`sovereign-ml onnx server: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const server = await startServer({ ...options, write });
+  write(`${JSON.stringify({ level: 'INFO', message: 'listening', url: server.url })}\n`);
+  server.ready.catch(() => {
+    // A model that cannot be served: stop, so the orchestrator restarts or reports it.
+    void server.close(0).then(() => { process.exitCode = 1; });
+  });
+  const stop = (signal: string) => {
+    write(`${JSON.stringify({ level: 'INFO', message: 'shutting down', signal })}\n`);
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2));
+}
