@@ -23,6 +23,8 @@ export const ErrorCode = {
   MODEL_FILE_EMPTY: 'MODEL_FILE_EMPTY',
   /** A model file is too large to upload through a CloudFormation deployment. */
   MODEL_FILE_TOO_LARGE: 'MODEL_FILE_TOO_LARGE',
+  /** Props combine features that the service does not support together. */
+  UNSUPPORTED_COMBINATION: 'UNSUPPORTED_COMBINATION',
   /** A model version was registered twice in the same registry. */
   MODEL_VERSION_DUPLICATE: 'MODEL_VERSION_DUPLICATE',
 } as const;

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,6 +10,7 @@ import { ErrorCode, fail, validateProps } from './private/validate';
 import { DataClass } from '../../lib/residency/data-class';
 import { classifyData } from './private/classify';
 import { registryPropsSchema } from './private/model-registry-schema';
+import { accessLogsBucket } from './private/secure-bucket';
 
 /**
  * S3 Object Lock for the registry bucket, so that a registered model version cannot be
@@ -247,7 +248,7 @@ export class ModelRegistry extends ModelRegistryBase {
       removalPolicy,
     });
 
-    this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? this.createLogBucket(removalPolicy);
+    this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? accessLogsBucket(this, removalPolicy);
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       versioned: true,
@@ -282,26 +283,6 @@ export class ModelRegistry extends ModelRegistryBase {
     classifyData(this.bucket, DataClass.MODEL_ARTIFACT);
     classifyData(this.modelPackageGroup, DataClass.MODEL_ARTIFACT);
     if (!props.encryptionKey) classifyData(this.encryptionKey, DataClass.MODEL_ARTIFACT);
-    // Access logs hold request metadata (keys, requesters), not model bytes.
-    if (!props.serverAccessLogsBucket) classifyData(this.serverAccessLogsBucket, DataClass.TELEMETRY);
-  }
-
-  private createLogBucket(removalPolicy: RemovalPolicy): s3.Bucket {
-    const logs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(400), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy,
-    });
-    Validations.of(logs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is the destination of the registry bucket\'s server access logs; logging it into itself would loop and S3 forbids SSE-KMS on log destinations',
-    });
-    return logs;
   }
 
   private validateObjectLock(lock: ObjectLock): s3.ObjectLockRetention {

@@ -120,7 +120,8 @@ export interface OnnxFunctionProps {
 
 const propsSchema = z.object({
   memorySize: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 512 && v <= 10240, 'must be a whole number of MiB between 512 and 10240 (onnxruntime needs at least 512)').default(2048),
-  timeoutSeconds: checkedNumber(isUnresolved, (v) => v >= 1 && v <= 900, 'must be between 1 second and 15 minutes').default(30),
+  /** In seconds: the construct converts the Duration before validation. */
+  timeout: checkedNumber(isUnresolved, (v) => v >= 1 && v <= 900, 'must be between 1 and 900 seconds').default(30),
   reservedConcurrentExecutions: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 0, 'must be a whole number, 0 or more').optional(),
   provisionedConcurrentExecutions: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1, 'must be a whole number, 1 or more').optional(),
   maxRequestBytes: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1024 && v <= 6 * 1024 * 1024, 'must be between 1024 and 6291456 bytes (the Lambda payload limit)').default(6 * 1024 * 1024),
@@ -159,7 +160,7 @@ export class OnnxFunction extends Construct {
   public constructor(scope: Construct, id: string, props: OnnxFunctionProps) {
     super(scope, id);
     const timeout = props.timeout ?? Duration.seconds(30);
-    const valid = validateProps(this, propsSchema, { ...props, timeoutSeconds: timeout.toSeconds({ integral: false }) }, 'props');
+    const valid = validateProps(this, propsSchema, { ...props, timeout: timeout.toSeconds({ integral: false }) }, 'props');
     this.model = props.model instanceof OnnxModel ? props.model : OnnxModel.fromArtifact(props.model);
     const arch = props.architecture ?? lambda.Architecture.X86_64;
 

@@ -14,24 +14,13 @@ import { InferenceError, InferenceErrorCode } from '../../lib/inference';
 import { createCapture } from './capture';
 import { modelSourceFromEnv, resolveModelFile } from './model-source';
 import { createPredictor, type Predictor } from './predictor';
+import { toHttpRequest } from './lambda-event';
 import { createRouter, type HttpRequest, type HttpResponse } from './router';
 
 /** The parts of Lambda's context the adapter reads. */
 export interface LambdaContextLike {
   readonly awsRequestId: string;
   readonly functionName?: string;
-}
-
-/** An HTTP event from a Function URL, an HTTP API (payload 2.0) or a REST API (payload 1.0). */
-interface HttpEvent {
-  readonly version?: string;
-  readonly rawPath?: string;
-  readonly path?: string;
-  readonly httpMethod?: string;
-  readonly requestContext?: { readonly http?: { readonly method?: string; readonly path?: string } };
-  readonly headers?: Record<string, string | undefined> | null;
-  readonly body?: string | null;
-  readonly isBase64Encoded?: boolean;
 }
 
 /** The response shape both API Gateway payload versions and Function URLs accept. */
@@ -98,7 +87,7 @@ export const ready: Promise<void> = loading.then(
 
 /** Lambda entry point. */
 export async function handler(event: unknown, context: LambdaContextLike): Promise<LambdaHttpResult | Record<string, unknown>> {
-  const { predictor, route } = await loading;
+  const { predictor, route, capture } = await loading;
   currentRequestId = context.awsRequestId;
   logger.addContext(context as never);
   const started = Date.now();
@@ -106,9 +95,10 @@ export async function handler(event: unknown, context: LambdaContextLike): Promi
   if (!http) {
     // Direct invocation: the event is an inference request object.
     try {
-      const out = await predictor.infer(event);
+      const { encoded, request, response } = await predictor.inferBody(JSON.stringify(event ?? null), undefined, { jsonOnly: true });
+      capture(request, response, context.awsRequestId);
       logger.info('inference', { invocation: 'direct', status: 200, ms: Date.now() - started });
-      return out;
+      return JSON.parse(Buffer.from(encoded.body).toString('utf8')) as Record<string, unknown>;
     } catch (e) {
       const err = e instanceof InferenceError ? e : new InferenceError(InferenceErrorCode.MODEL_ERROR, 'internal error');
       logger.info('inference', { invocation: 'direct', status: err.status, code: err.code, ms: Date.now() - started });
@@ -124,17 +114,4 @@ export async function handler(event: unknown, context: LambdaContextLike): Promi
     body: Buffer.from(res.body).toString(text ? 'utf8' : 'base64'),
     isBase64Encoded: !text,
   };
-}
-
-/** The HTTP request an event carries, or undefined for a direct invocation. */
-export function toHttpRequest(event: unknown): HttpRequest | undefined {
-  if (typeof event !== 'object' || event === null) return undefined;
-  const e = event as HttpEvent;
-  const method = e.requestContext?.http?.method ?? e.httpMethod;
-  const rawPath = e.rawPath ?? e.path ?? e.requestContext?.http?.path;
-  if (!method || rawPath === undefined) return undefined;
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(e.headers ?? {})) headers[k.toLowerCase()] = v;
-  const body = e.body == null ? Buffer.alloc(0) : Buffer.from(e.body, e.isBase64Encoded ? 'base64' : 'utf8');
-  return { method: method.toUpperCase(), path: rawPath, headers, body };
 }

@@ -61,7 +61,7 @@ export function parseS3Uri(uri: string): { bucket: string; key: string } {
  */
 export async function resolveModelFile(source: ModelSource, deps: { s3?: () => S3Client; tmpDir: string }): Promise<string> {
   if (source.path) {
-    if (!fs.existsSync(source.path)) throw new ModelLoadError(`MODEL_PATH ${source.path} does not exist`);
+    if (!fs.existsSync(source.path)) throw new ModelLoadError(`model file ${source.path} does not exist`);
     if (source.sha256) await verify(source.path, source.sha256, source.path);
     return source.path;
   }

@@ -55,7 +55,7 @@ export interface Predictor {
    * Runs one request from its HTTP body (JSON, or JSON header plus binary tensors when
    * `headerLength` is the `Inference-Header-Content-Length`), returning the encoded body.
    */
-  inferBody(body: Uint8Array | string, headerLength?: number): Promise<{ encoded: EncodedResponse; request: InferenceRequest; response: InferenceResponse }>;
+  inferBody(body: Uint8Array | string, headerLength?: number, options?: { readonly jsonOnly?: boolean }): Promise<{ encoded: EncodedResponse; request: InferenceRequest; response: InferenceResponse }>;
   /** Frees the session. */
   release(): Promise<void>;
 }
@@ -108,10 +108,10 @@ export async function createPredictor(options: PredictorOptions): Promise<Predic
       const response = await run(parsed);
       return JSON.parse(Buffer.from(encodeInferenceResponse(response, () => false).body).toString('utf8')) as Record<string, unknown>;
     },
-    async inferBody(body, headerLength) {
+    async inferBody(body, headerLength, opts = {}) {
       const request = parseInferenceRequest(body, { maxBytes, headerLength });
       const response = await run(request);
-      const binary = (outputName: string) => request.binaryOutputs || (request.outputs?.some((o) => o.name === outputName && o.binary) ?? false);
+      const binary = (outputName: string) => !opts.jsonOnly && (request.binaryOutputs || (request.outputs?.some((o) => o.name === outputName && o.binary) ?? false));
       return { encoded: encodeInferenceResponse(response, binary), request, response };
     },
     release: () => session.release(),

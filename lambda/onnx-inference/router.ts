@@ -64,12 +64,14 @@ async function route(req: HttpRequest, current: () => Predictor | undefined, onI
   const m = MODEL_PATH.exec(path);
   if (!m) throw new InferenceError(InferenceErrorCode.NOT_FOUND, `no route for ${req.method} ${path}; routes are /v2/health/ready, /v2/health/live, /v2/models/{name}, /v2/models/{name}/infer`);
   if (!predictor) throw new InferenceError(InferenceErrorCode.MODEL_NOT_READY, 'the model is still loading');
-  const [, name, version, action] = m;
-  if (decodeURIComponent(name!) !== predictor.name) {
-    throw new InferenceError(InferenceErrorCode.MODEL_NOT_FOUND, `model ${JSON.stringify(decodeURIComponent(name!))} is not served here; this server serves ${JSON.stringify(predictor.name)}`);
+  const [, rawName, rawVersion, action] = m;
+  const name = decodeSegment(rawName!);
+  const version = rawVersion === undefined ? undefined : decodeSegment(rawVersion);
+  if (name !== predictor.name) {
+    throw new InferenceError(InferenceErrorCode.MODEL_NOT_FOUND, `model ${JSON.stringify(name)} is not served here; this server serves ${JSON.stringify(predictor.name)}`);
   }
-  if (version !== undefined && decodeURIComponent(version) !== predictor.version) {
-    throw new InferenceError(InferenceErrorCode.MODEL_NOT_FOUND, `version ${JSON.stringify(decodeURIComponent(version))} of ${predictor.name} is not served here; this server serves version ${predictor.version}`);
+  if (version !== undefined && version !== predictor.version) {
+    throw new InferenceError(InferenceErrorCode.MODEL_NOT_FOUND, `version ${JSON.stringify(version)} of ${predictor.name} is not served here; this server serves version ${predictor.version}`);
   }
   if (action === undefined) return only(req, 'GET', () => json(200, predictor.metadata));
   if (action === '/ready') return only(req, 'GET', () => json(200, { name: predictor.name, ready: true }));
@@ -84,6 +86,15 @@ async function route(req: HttpRequest, current: () => Predictor | undefined, onI
   const headers: Record<string, string> = { 'content-type': encoded.contentType };
   if (encoded.headerLength !== undefined) headers['inference-header-content-length'] = String(encoded.headerLength);
   return { status: 200, headers, body: encoded.body };
+}
+
+/** A path segment percent-decoded; bad escapes (`%E0`) are the client's error, not a 500. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new InferenceError(InferenceErrorCode.NOT_FOUND, `the path segment ${JSON.stringify(segment)} is not valid percent-encoded UTF-8`);
+  }
 }
 
 function parseHeaderLength(value: string | undefined): number | undefined {

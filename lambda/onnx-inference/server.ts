@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
+import { finished } from 'node:stream/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { InferenceError, InferenceErrorCode } from '../../lib/inference';
 import { createCapture } from './capture';
@@ -40,7 +41,11 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Parses the command line. */
+/**
+ * Parses the command line; MODEL_PATH, MODEL_S3_URI, MODEL_SHA256, MODEL_NAME, MODEL_VERSION
+ * and CAPTURE_SAMPLING_PERCENT in `env` stand in for missing options.
+ * @throws ModelLoadError on an unknown option, a missing or malformed value, or an S3 model without a SHA-256
+ */
 export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Omit<ServerOptions, 'write'> {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
@@ -56,34 +61,39 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   const model = args.get('model') ?? env.MODEL_PATH ?? env.MODEL_S3_URI;
   if (!model) throw new ModelLoadError('--model <path | s3://bucket/key> is required');
   const sha256 = args.get('sha256') ?? env.MODEL_SHA256;
-  const int = (k: string, fallback: number) => {
-    const v = Number(args.get(k) ?? fallback);
-    if (!Number.isInteger(v) || v < 0) throw new ModelLoadError(`--${k} must be a non-negative integer, got ${JSON.stringify(args.get(k))}`);
-    return v;
+  const int = (k: string, fallback: number, max = Number.MAX_SAFE_INTEGER) => {
+    const raw = args.get(k);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) > max) throw new ModelLoadError(`--${k} must be an integer from 0 to ${max}, got ${JSON.stringify(raw)}`);
+    return Number(raw);
   };
+  // A typo must not turn into NaN, which createCapture would treat as "capture everything".
+  const capturePercentRaw = args.get('capture-percent') ?? env.CAPTURE_SAMPLING_PERCENT ?? '0';
+  const capturePercent = capturePercentRaw.trim() === '' ? NaN : Number(capturePercentRaw);
+  if (!(capturePercent >= 0 && capturePercent <= 100)) {
+    throw new ModelLoadError(`--capture-percent (or CAPTURE_SAMPLING_PERCENT) must be a number from 0 to 100, got ${JSON.stringify(capturePercentRaw)}`);
+  }
   const isS3 = model.startsWith('s3://');
   if (isS3 && !sha256) throw new ModelLoadError('a model from S3 needs --sha256 (or MODEL_SHA256): it is only served after its SHA-256 is verified');
   return {
     model: { path: isS3 ? undefined : model, s3Uri: isS3 ? model : undefined, sha256, name: args.get('name') ?? env.MODEL_NAME, version: args.get('version') ?? env.MODEL_VERSION },
-    port: int('port', 8080),
+    port: int('port', 8080, 65535),
     host: args.get('host') ?? '0.0.0.0',
     maxBodyBytes: int('max-body-bytes', 6 * 1024 * 1024),
-    capturePercent: Number(args.get('capture-percent') ?? env.CAPTURE_SAMPLING_PERCENT ?? 0),
+    capturePercent,
   };
 }
 
 /** Starts listening at once; the model loads in the background (ready turns 200 when done). */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   let predictor: Predictor | undefined;
-  let requestId = '';
+  let capture: ReturnType<typeof createCapture> | undefined;
   const log = (level: string, message: string, extra: Record<string, unknown> = {}) =>
     options.write(`${JSON.stringify({ level, message, time: new Date().toISOString(), ...extra })}\n`);
-  let route = createRouter({ predictor: () => predictor });
   const ready = (async () => {
     const file = await resolveModelFile(options.model, { s3: () => new S3Client({}), tmpDir: os.tmpdir() });
     const p = await createPredictor({ modelPath: file, name: options.model.name, version: options.model.version, maxRequestBytes: options.maxBodyBytes });
-    const capture = createCapture({ samplingPercent: options.capturePercent, modelName: p.name, modelVersion: p.version, write: options.write });
-    route = createRouter({ predictor: () => predictor, onInference: (req, res) => capture(req, res, requestId) });
+    capture = createCapture({ samplingPercent: options.capturePercent, modelName: p.name, modelVersion: p.version, write: options.write });
     predictor = p;
     log('INFO', 'model loaded', { modelName: p.name, modelVersion: p.version, modelFile: file });
     return p;
@@ -92,7 +102,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const inFlight = new Set<Promise<void>>();
   const server = http.createServer((req, res) => {
-    const done = handle(req, res).catch(() => undefined);
+    // In flight until the response is flushed: close() destroys sockets once this settles.
+    const done = handle(req, res).catch(() => undefined).then(() => finished(res)).catch(() => undefined);
     inFlight.add(done);
     void done.finally(() => inFlight.delete(done));
   });
@@ -100,7 +111,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();
-    requestId = String(req.headers['x-request-id'] ?? randomUUID());
+    // Per request: requests overlap while the model runs, so a shared variable would mix ids up.
+    const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+    const route = createRouter({ predictor: () => predictor, onInference: (q, r) => capture?.(q, r, requestId) });
     let body: Buffer;
     try {
       body = await readBody(req, options.maxBodyBytes);
@@ -150,15 +163,20 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        req.destroy();
+        // Not req.destroy(): that resets the socket before the 413 is written. The 413 goes
+        // with `connection: close`, which ends the socket once it is sent.
+        req.off('data', onData);
+        chunks.length = 0;
+        req.resume();
         reject(new InferenceError(InferenceErrorCode.PAYLOAD_TOO_LARGE, `the request body is over the limit of ${limit} bytes`));
         return;
       }
       chunks.push(c);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
@@ -175,7 +193,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const server = await startServer({ ...options, write });
+  let server: RunningServer;
+  try {
+    server = await startServer({ ...options, write });
+  } catch (e) {
+    // A port in use or not allowed: one line, no stack trace.
+    process.stderr.write(`sovereign-ml onnx server: cannot listen on ${options.host}:${options.port}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+    return;
+  }
   write(`${JSON.stringify({ level: 'INFO', message: 'listening', url: server.url })}\n`);
   server.ready.catch(() => {
     // A model that cannot be served: stop, so the orchestrator restarts or reports it.

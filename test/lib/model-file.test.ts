@@ -1,20 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ErrorCode, SovereignMlError } from '../../lib/errors';
+import { ErrorCode } from '../../lib/errors';
 import { inspectModelFile, sha256OfFile } from '../../lib/model-file';
 import { ABC_FILE, ABC_SHA256, tempDir } from '../support/app';
-
-function errorOf(fn: () => unknown): SovereignMlError {
-  try {
-    fn();
-  } catch (e) {
-    if (SovereignMlError.isSovereignMlError(e)) {
-      return e;
-    }
-    throw e;
-  }
-  throw new Error('expected an error');
-}
+import { errorOf } from '../support/errors';
 
 describe('sha256OfFile', () => {
   test('matches the FIPS 180-2 "abc" vector', () => {

@@ -1,24 +1,13 @@
 import { z } from 'zod';
-import { ErrorCode, SovereignMlError } from '../../lib/errors';
+import { ErrorCode } from '../../lib/errors';
 import { checkedNumber, describeValue, joinPath, NO_TOKENS, parseWith } from '../../lib/validation';
+import { errorOf } from '../support/errors';
 
 const schema = z.object({
   name: z.string().regex(/^[a-z]+$/, { message: 'must be lower-case letters' }),
   compute: z.object({ maxConcurrency: checkedNumber(NO_TOKENS, (v) => v >= 1 && v <= 200, 'must be between 1 and 200 for serverless endpoints') }),
   count: z.number().default(3),
 }).strict();
-
-function errorOf(fn: () => unknown): SovereignMlError {
-  try {
-    fn();
-  } catch (e) {
-    if (SovereignMlError.isSovereignMlError(e)) {
-      return e;
-    }
-    throw e;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseWith', () => {
   test('returns the parsed value with defaults applied', () => {

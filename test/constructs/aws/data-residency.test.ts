@@ -5,17 +5,13 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Boundary, DataClass, DataResidency, ErrorCode, Location, ModelRegistry, SovereignMlError } from '../../../constructs';
+import { Boundary, DataClass, DataResidency, ErrorCode, Location, ModelRegistry } from '../../../constructs';
 import { DATA_CLASSES_METADATA_KEY, EXTERNALS_METADATA_KEY } from '../../../lib/residency';
 import { ABC_FILE } from '../../support/app';
 import { errorViolations, validatedSynth } from '../../support/validated-synth';
+import { errorOf } from '../../support/errors';
 
 const HK = { account: '111111111111', region: 'ap-east-1' };
-
-function errorOf(fn: () => unknown): SovereignMlError {
-  try { fn(); } catch (e) { if (SovereignMlError.isSovereignMlError(e)) return e; throw e; }
-  throw new Error('expected an error');
-}
 
 function fnWithEnv(scope: Stack, id: string, variables: Record<string, string>): lambda.Function {
   return new lambda.Function(scope, id, { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>1'), environment: variables });

@@ -4,20 +4,9 @@ import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ErrorCode, ModelApprovalStatus, ModelArtifact, ModelRegistry, ObjectLock, SovereignMlError } from '../../../constructs';
+import { ErrorCode, ModelApprovalStatus, ModelArtifact, ModelRegistry, ObjectLock } from '../../../constructs';
 import { ABC_FILE, ABC_SHA256, hkStack, tempDir } from '../../support/app';
-
-function errorOf(fn: () => unknown): SovereignMlError {
-  try {
-    fn();
-  } catch (e) {
-    if (SovereignMlError.isSovereignMlError(e)) {
-      return e;
-    }
-    throw e;
-  }
-  throw new Error('expected an error');
-}
+import { errorOf } from '../../support/errors';
 
 function registry(props: Partial<ConstructorParameters<typeof ModelRegistry>[2]> = {}) {
   const { stack } = hkStack();

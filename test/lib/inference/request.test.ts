@@ -1,21 +1,10 @@
 import { type Datatype, DATATYPES, type TensorData } from '../../../lib/inference/datatype';
-import { InferenceError, InferenceErrorCode } from '../../../lib/inference/inference-error';
+import { InferenceErrorCode } from '../../../lib/inference/inference-error';
 import { swapBytesInPlace } from '../../../lib/inference/private/binary-data';
 import { DEFAULT_MAX_REQUEST_BYTES, parseInferenceRequest, type ParseOptions } from '../../../lib/inference/request';
 import { encodeInferenceRequest } from '../../../lib/inference/request-encode';
 import type { Tensor } from '../../../lib/inference/tensor';
-
-function errorOf(fn: () => unknown): InferenceError {
-  try {
-    fn();
-  } catch (e) {
-    if (InferenceError.isInferenceError(e)) {
-      return e;
-    }
-    throw e;
-  }
-  throw new Error('expected an InferenceError');
-}
+import { inferenceErrorOf as errorOf } from '../../support/errors';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 

@@ -1,19 +1,8 @@
 import type { TensorData } from '../../../lib/inference/datatype';
-import { InferenceError, InferenceErrorCode } from '../../../lib/inference/inference-error';
+import { InferenceErrorCode } from '../../../lib/inference/inference-error';
 import { decodeInferenceResponse, encodeInferenceResponse, type InferenceResponse } from '../../../lib/inference/response';
 import type { Tensor } from '../../../lib/inference/tensor';
-
-function errorOf(fn: () => unknown): InferenceError {
-  try {
-    fn();
-  } catch (e) {
-    if (InferenceError.isInferenceError(e)) {
-      return e;
-    }
-    throw e;
-  }
-  throw new Error('expected an InferenceError');
-}
+import { inferenceErrorOf as errorOf } from '../../support/errors';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const headerOf = (encoded: { body: Uint8Array; headerLength?: number }): Record<string, unknown> =>

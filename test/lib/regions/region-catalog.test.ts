@@ -1,22 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { ErrorCode, SovereignMlError } from '../../../lib/errors';
+import { ErrorCode } from '../../../lib/errors';
 import { allRegions, imageRegistryAccount, imageRegistryHost, isKnownRegion, nearestRegionNames, regionFacts } from '../../../lib/regions';
 import { renderCatalog, type SageMakerImageTables } from '../../../scripts/region-catalog-source';
 import { ROOT } from '../../support/app';
-
-function errorOf(fn: () => unknown): SovereignMlError {
-  try {
-    fn();
-  } catch (e) {
-    if (SovereignMlError.isSovereignMlError(e)) {
-      return e;
-    }
-    throw e;
-  }
-  throw new Error('expected an error');
-}
+import { errorOf } from '../../support/errors';
 
 describe('region facts', () => {
   // Partition and domain suffix: AWS General Reference, "AWS service endpoints"; opt-in:

@@ -1,12 +1,8 @@
-import { ErrorCode, SovereignMlError } from '../../../lib/errors';
+import { ErrorCode } from '../../../lib/errors';
 import { parseArns, parseRegionalHosts } from '../../../lib/residency/app-model';
 import { DATA_CLASSES_METADATA_KEY, EXTERNALS_METADATA_KEY } from '../../../lib/residency/data-class';
 import { audit, findingsOf, problems, stackDoc } from '../../support/residency';
-
-function errorOf(fn: () => unknown): SovereignMlError {
-  try { fn(); } catch (e) { if (SovereignMlError.isSovereignMlError(e)) return e; throw e; }
-  throw new Error('expected an error');
-}
+import { errorOf } from '../../support/errors';
 
 describe('placing references across stacks', () => {
   const consumer = (value: unknown) => stackDoc({

@@ -1,12 +1,8 @@
-import { ErrorCode, SovereignMlError } from '../../../lib/errors';
+import { ErrorCode } from '../../../lib/errors';
 import { allowedRegions, Boundary, isAllowed } from '../../../lib/residency/boundary';
 import { DataClass } from '../../../lib/residency/data-class';
 import { Location } from '../../../lib/residency/location';
-
-function errorOf(fn: () => unknown): SovereignMlError {
-  try { fn(); } catch (e) { if (SovereignMlError.isSovereignMlError(e)) return e; throw e; }
-  throw new Error('expected an error');
-}
+import { errorOf } from '../../support/errors';
 
 describe('Boundary', () => {
   test('HONG_KONG is ap-east-1 in partition aws', () => {
