@@ -13,3 +13,8 @@ export * from './aws/residency-checks';
 export { Boundary, type BoundaryOptions, DataClass, Location } from '../lib/residency';
 export * from './aws/onnx-function';
 export * from './aws/onnx-model';
+export * from './aws/serving-endpoint';
+export { Compute, type InstanceComputeOptions, type ServerlessComputeOptions, type AsyncComputeOptions, type AsyncNotifications } from './aws/compute';
+export { Deployment, type AllAtOnceOptions, type CanaryOptions, type LinearOptions, type RollingOptions } from './aws/deployment';
+export * from './aws/inference-image';
+export * from './aws/serving-dashboard';

@@ -4,7 +4,7 @@
  *
  * zod stays inside the library: exported signatures take and return plain types.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorCode, SovereignMlError } from './errors';
 
 /** Tells whether a value is a deploy-time token that must not be validated at synth time. */

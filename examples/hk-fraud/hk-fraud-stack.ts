@@ -1,6 +1,8 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ModelApprovalStatus, ModelRegistry, ObjectLock, OnnxFunction, type ModelArtifact } from '../../constructs';
+import {
+  Compute, Deployment, InferenceImage, ModelApprovalStatus, ModelRegistry, ObjectLock, OnnxFunction, ServingDashboard, ServingEndpoint, type ModelArtifact,
+} from '../../constructs';
 
 /** Properties of the {@link HkFraudStack}. */
 export interface HkFraudStackProps extends StackProps {
@@ -16,6 +18,8 @@ export class HkFraudStack extends Stack {
   public readonly model: ModelArtifact;
   /** The claims scorer: the registered model over the Open Inference Protocol, capturing 10%. */
   public readonly scorer: OnnxFunction;
+  /** The real-time endpoint for the claims system: Triton, capture 20%, canary deployment. */
+  public readonly endpoint: ServingEndpoint;
 
   public constructor(scope: Construct, id: string, props: HkFraudStackProps) {
     super(scope, id, props);
@@ -39,5 +43,13 @@ export class HkFraudStack extends Stack {
       memorySize: 2048,
       capture: { samplingPercent: 10 },
     });
+    this.endpoint = new ServingEndpoint(this, 'Endpoint', {
+      model: this.model,
+      image: InferenceImage.triton('24.09'),
+      compute: Compute.instances({ instanceType: 'ml.m5.large', minCount: 2, maxCount: 6, targetInvocationsPerInstance: 200 }),
+      dataCapture: { samplingPercent: 20 },
+      deployment: Deployment.canary({ percent: 10, bakeTime: Duration.minutes(10) }),
+    });
+    new ServingDashboard(this, 'Dashboard', { endpoints: [this.endpoint], functions: [this.scorer] });
   }
 }

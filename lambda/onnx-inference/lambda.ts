@@ -8,7 +8,6 @@
  * MAX_REQUEST_BYTES.
  */
 import * as os from 'node:os';
-import { S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { InferenceError, InferenceErrorCode } from '../../lib/inference';
 import { createCapture } from './capture';
@@ -45,7 +44,7 @@ let currentRequestId = '';
 /** Loads the model. A failure rejects init, so Lambda reports the error on every invocation. */
 async function load(): Promise<Loaded> {
   const source = modelSourceFromEnv(process.env, baseDir);
-  const file = await resolveModelFile(source, { s3: () => new S3Client({}), tmpDir: os.tmpdir() });
+  const file = await resolveModelFile(source, { tmpDir: os.tmpdir() });
   const predictor = await createPredictor({
     modelPath: file,
     name: source.name,

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 /** The model's location and identity, as configured. */
 export interface ModelSource {
@@ -54,7 +54,7 @@ export function parseS3Uri(uri: string): { bucket: string; key: string } {
 }
 
 /**
- * Returns a local path of the verified model file: the given file (checked when a SHA-256
+ * Returns a local path of the verified model file (`deps.s3` overrides the default S3 client): the given file (checked when a SHA-256
  * is configured), or the S3 object downloaded into `tmpDir` (reused across warm starts
  * when already there and intact).
  * @throws ModelLoadError on a missing file, a failed download or a SHA-256 mismatch
@@ -68,10 +68,15 @@ export async function resolveModelFile(source: ModelSource, deps: { s3?: () => S
   const { bucket, key } = parseS3Uri(source.s3Uri!);
   const target = path.join(deps.tmpDir, `model-${source.sha256}${path.extname(key) || '.onnx'}`);
   if (fs.existsSync(target) && (await sha256OfFile(target)) === source.sha256) return target;
-  if (!deps.s3) throw new ModelLoadError('an S3 client is needed to download the model');
   const partial = `${target}.${process.pid}.part`;
   try {
-    const out = await deps.s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    // Loaded here, not at the top: only a model from the registry needs the S3 client,
+    // and a cold start with a bundled model should not parse it.
+    const loaded = await import('@aws-sdk/client-s3');
+    // A bundler may hand a CommonJS build back as the default export of the chunk.
+    const sdk = typeof loaded.S3Client === 'function' ? loaded : (loaded as unknown as { default: typeof loaded }).default;
+    const client = deps.s3 ? deps.s3() : new sdk.S3Client({});
+    const out = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!out.Body) throw new ModelLoadError(`s3://${bucket}/${key} returned no body`);
     await pipeline(out.Body as NodeJS.ReadableStream, fs.createWriteStream(partial));
   } catch (e) {

@@ -14,7 +14,6 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import { finished } from 'node:stream/promises';
-import { S3Client } from '@aws-sdk/client-s3';
 import { InferenceError, InferenceErrorCode } from '../../lib/inference';
 import { createCapture } from './capture';
 import { ModelLoadError, resolveModelFile, type ModelSource } from './model-source';
@@ -91,7 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = (level: string, message: string, extra: Record<string, unknown> = {}) =>
     options.write(`${JSON.stringify({ level, message, time: new Date().toISOString(), ...extra })}\n`);
   const ready = (async () => {
-    const file = await resolveModelFile(options.model, { s3: () => new S3Client({}), tmpDir: os.tmpdir() });
+    const file = await resolveModelFile(options.model, { tmpDir: os.tmpdir() });
     const p = await createPredictor({ modelPath: file, name: options.model.name, version: options.model.version, maxRequestBytes: options.maxBodyBytes });
     capture = createCapture({ samplingPercent: options.capturePercent, modelName: p.name, modelVersion: p.version, write: options.write });
     predictor = p;

@@ -2,7 +2,7 @@
  * Parsing of inference requests: the Open Inference Protocol's `$inference_request` in
  * JSON, with Triton's binary tensor data extension.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InferenceError, InferenceErrorCode } from './inference-error';
 import { bodyByteLength, parseEnvelope, splitBody } from './private/body';
 import { decodeTensors, parameterValueSchema, uniqueNames, wireTensorSchema } from './private/tensor-wire';

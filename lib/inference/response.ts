@@ -2,7 +2,7 @@
  * Inference responses: encoding on the server (JSON, or JSON header plus binary tensor
  * data) and decoding on the client.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InferenceErrorCode } from './inference-error';
 import { assembleBody, parseEnvelope, splitBody } from './private/body';
 import { writeBinaryData } from './private/binary-data';

@@ -86,4 +86,21 @@ describe('examples/hk-fraud', () => {
     expect(roles.length).toBeGreaterThan(0);
     roles.forEach((r) => expect(r.Properties.PermissionsBoundary).toBeDefined());
   });
+
+  test('serves the model from a real-time endpoint with capture and a canary deployment, and a dashboard', () => {
+    const t = Template.fromJSON(result.assembly!.stacks[0]!.template);
+    t.hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: Match.objectLike({ Image: '871362719292.dkr.ecr.ap-east-1.amazonaws.com/sagemaker-tritonserver:24.09-py3' }),
+    });
+    t.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      DataCaptureConfig: Match.objectLike({ EnableCapture: true, InitialSamplingPercentage: 20 }),
+    });
+    t.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: Match.objectLike({ BlueGreenUpdatePolicy: Match.objectLike({
+        TrafficRoutingConfiguration: { Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }, WaitIntervalInSeconds: 600 },
+      }) }),
+    });
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ MODEL_SHA256: FRAUD_ONNX_SHA256, CAPTURE_SAMPLING_PERCENT: '10' }) } });
+  });
 });

@@ -50,30 +50,38 @@ export function bundleEntry(entry: string, options: BundleOptions = {}): string 
   if (cached) {
     return cached;
   }
+  // ES modules are split, so code only some paths need (the S3 client, loaded when the
+  // model comes from the registry) is a chunk imported on demand, not parsed at every cold start.
   const result = buildSync({
-    entryPoints: [path.join(PACKAGE_ROOT, entry)],
+    entryPoints: { index: path.join(PACKAGE_ROOT, entry) },
     bundle: true,
     platform: 'node',
     target: 'node22',
     format,
+    splitting: format === 'esm',
+    outExtension: format === 'esm' ? { '.js': '.mjs' } : undefined,
+    chunkNames: 'chunk-[hash]',
     banner: format === 'esm' ? { js: ESM_BANNER } : undefined,
     minify: true,
     legalComments: 'none',
     external: [...(options.external ?? [])],
     write: false,
-    outfile: 'index.js',
+    outdir: '/bundle',
     logLevel: 'silent',
   });
-  const code = result.outputFiles[0]!.contents;
-  const digest = createHash('sha256').update(code).digest('hex').slice(0, 24);
-  const dir = path.join(os.tmpdir(), 'sovereign-ml-bundles', digest);
-  const file = path.join(dir, BUNDLE_FILE[format]);
-  if (!fs.existsSync(file)) {
+  const files = result.outputFiles.map((f) => ({ name: path.relative('/bundle', f.path), contents: f.contents }));
+  const digest = createHash('sha256');
+  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) digest.update(f.name).update(f.contents);
+  const dir = path.join(os.tmpdir(), 'sovereign-ml-bundles', digest.digest('hex').slice(0, 24));
+  if (!fs.existsSync(path.join(dir, BUNDLE_FILE[format]))) {
     fs.mkdirSync(dir, { recursive: true });
-    // Write then rename so a concurrent synth never sees a half-written bundle.
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, code);
-    fs.renameSync(tmp, file);
+    // Chunks first, the entry last and renamed into place, so an existing entry means a complete folder.
+    for (const f of [...files].sort((a) => (a.name === BUNDLE_FILE[format] ? 1 : -1))) {
+      const target = path.join(dir, f.name);
+      const tmp = `${target}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, f.contents);
+      fs.renameSync(tmp, target);
+    }
   }
   cache.set(key, dir);
   return dir;

@@ -2,7 +2,7 @@
  * The plain-data part of ModelRegistry props and addModel options, validated in one
  * place with the defaults stated in the props' `@default` docs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkedNumber, checkedString } from '../../../lib/validation';
 import { isUnresolved } from './validate';
 

@@ -37,6 +37,8 @@ export function buildOnnxAsset(options: OnnxAssetOptions): string {
   const ortCommon = path.resolve(path.dirname(require.resolve('onnxruntime-common', { paths: [ortNode] })), '..', '..');
   const files: Array<[from: string, to: string]> = [
     [path.join(bundleDir, BUNDLE_FILE[format]), options.outputName],
+    // Chunks of a split ES module bundle, beside the entry.
+    ...fs.readdirSync(bundleDir).filter((f) => f.startsWith('chunk-')).map((f) => [path.join(bundleDir, f), f] as [string, string]),
     [path.join(ortNode, 'package.json'), 'node_modules/onnxruntime-node/package.json'],
     ...listFiles(path.join(ortNode, 'dist')).filter(isRuntimeFile).map((f) => [f, `node_modules/onnxruntime-node/dist/${path.relative(path.join(ortNode, 'dist'), f)}`] as [string, string]),
     ...listFiles(path.join(ortNode, 'bin', 'napi-v6', 'linux', options.arch)).map((f) => [f, `node_modules/onnxruntime-node/bin/napi-v6/linux/${options.arch}/${path.basename(f)}`] as [string, string]),
@@ -50,7 +52,7 @@ export function buildOnnxAsset(options: OnnxAssetOptions): string {
   for (const [from, to] of files) {
     const stat = fs.statSync(from);
     hash.update(`${to}\0${stat.size}\0`);
-    if (to === options.outputName || to.endsWith('package.json') || to.startsWith('model/')) hash.update(fs.readFileSync(from));
+    if (to === options.outputName || to.startsWith('chunk-') || to.endsWith('package.json') || to.startsWith('model/')) hash.update(fs.readFileSync(from));
   }
   const dir = path.join(os.tmpdir(), 'sovereign-ml-onnx-assets', hash.digest('hex').slice(0, 24));
   // The staging folder is renamed into place whole, so an existing folder is complete.

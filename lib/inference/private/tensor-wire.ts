@@ -5,7 +5,7 @@
  * @see https://github.com/kserve/open-inference-protocol/blob/main/specification/protocol/inference_rest.md#request-input
  * @see https://github.com/triton-inference-server/server/blob/main/docs/protocol/extension_binary_data.md
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue } from '../../validation';
 import { DATATYPES, isDatatype, type Datatype, type TensorData } from '../datatype';
 import { InferenceError, InferenceErrorCode } from '../inference-error';
