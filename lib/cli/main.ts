@@ -4,6 +4,7 @@
  */
 import { SovereignMlError } from '../errors';
 import { ExitCode, type CliIo } from './cli-io';
+import { runBaseline } from './baseline-command';
 import { runResidency } from './residency-command';
 
 export { ExitCode, type CliIo } from './cli-io';
@@ -16,6 +17,7 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   residency: { summary: 'check synthesized CloudFormation against a data-residency boundary', run: runResidency },
+  baseline: { summary: 'build a drift baseline from reference data (CSV or JSON lines)', run: runBaseline },
 };
 
 /** The top-level help text. */

@@ -1,0 +1,130 @@
+/**
+ * What the current window of traffic looks like, per feature, in a form that merges
+ * exactly: bin counts over the baseline's edges, category counts, and a bottom-k sample
+ * chosen by a hash of each record's identity (so the sample does not depend on how the
+ * records were split between workers).
+ */
+import { OTHER_CATEGORY, type FeatureBaseline } from './baseline';
+import { binIndex } from './baseline-builder';
+
+/** A numeric feature's window. */
+export interface NumericWindow {
+  readonly kind: 'numeric';
+  count: number;
+  missing: number;
+  sum: number;
+  readonly binCounts: number[];
+  /** Bottom-k sample: [hash, value] pairs with the k smallest hashes, as a max-heap by hash. */
+  readonly sample: Array<[number, number]>;
+}
+
+/** A categorical feature's window. */
+export interface CategoricalWindow {
+  readonly kind: 'categorical';
+  count: number;
+  missing: number;
+  /** Counts by baseline category; values the baseline does not know count as `__other__`. */
+  readonly categories: Record<string, number>;
+}
+
+/** One feature's window. */
+export type FeatureWindow = NumericWindow | CategoricalWindow;
+
+/** Default size of the window sample per feature. */
+export const DEFAULT_WINDOW_SAMPLE = 10_000;
+
+/** An empty window shaped by a baseline feature. */
+export function emptyWindow(feature: FeatureBaseline): FeatureWindow {
+  if (feature.kind === 'numeric') {
+    return { kind: 'numeric', count: 0, missing: 0, sum: 0, binCounts: new Array<number>(feature.binCounts.length).fill(0), sample: [] };
+  }
+  return { kind: 'categorical', count: 0, missing: 0, categories: Object.fromEntries(Object.keys(feature.categories).map((k) => [k, 0])) };
+}
+
+/**
+ * Adds one value. `key` identifies the record (for example `objectKey:line:row`); its
+ * hash decides sample membership.
+ */
+export function addValue(window: FeatureWindow, feature: FeatureBaseline, value: number | string | null, key: string, sampleSize = DEFAULT_WINDOW_SAMPLE): void {
+  if (value === null || value === '') {
+    window.missing++;
+    return;
+  }
+  window.count++;
+  if (window.kind === 'numeric' && feature.kind === 'numeric') {
+    const v = typeof value === 'number' ? value : Number(value);
+    window.sum += v;
+    window.binCounts[binIndex(v, feature.binEdges)]!++;
+    offer(window.sample, fnv1a(key), v, sampleSize);
+  } else if (window.kind === 'categorical') {
+    const c = String(value);
+    const k = c in window.categories ? c : OTHER_CATEGORY;
+    window.categories[k] = (window.categories[k] ?? 0) + 1;
+  }
+}
+
+/** Merges `b` into `a` (same feature). The result equals a single pass over both inputs. */
+export function mergeWindows(a: FeatureWindow, b: FeatureWindow, sampleSize = DEFAULT_WINDOW_SAMPLE): FeatureWindow {
+  a.count += b.count;
+  a.missing += b.missing;
+  if (a.kind === 'numeric' && b.kind === 'numeric') {
+    a.sum += b.sum;
+    b.binCounts.forEach((c, i) => { a.binCounts[i] = a.binCounts[i]! + c; });
+    for (const [h, v] of b.sample) offer(a.sample, h, v, sampleSize);
+  } else if (a.kind === 'categorical' && b.kind === 'categorical') {
+    for (const [k, c] of Object.entries(b.categories)) a.categories[k] = (a.categories[k] ?? 0) + c;
+  }
+  return a;
+}
+
+/** The sampled values, ordered by hash (a deterministic order). */
+export function sampleValues(window: NumericWindow): number[] {
+  return [...window.sample].sort((x, y) => x[0] - y[0] || x[1] - y[1]).map(([, v]) => v);
+}
+
+/** Keeps the `k` pairs with the smallest hashes in a max-heap keyed by hash (ties by value). */
+function offer(heap: Array<[number, number]>, hash: number, value: number, k: number): void {
+  if (heap.length < k) {
+    heap.push([hash, value]);
+    siftUp(heap, heap.length - 1);
+  } else if (greater(heap[0]!, [hash, value])) {
+    heap[0] = [hash, value];
+    siftDown(heap, 0);
+  }
+}
+
+function greater(a: [number, number], b: [number, number]): boolean {
+  return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+}
+
+function siftUp(h: Array<[number, number]>, i: number): void {
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!greater(h[i]!, h[p]!)) break;
+    [h[i], h[p]] = [h[p]!, h[i]!];
+    i = p;
+  }
+}
+
+function siftDown(h: Array<[number, number]>, i: number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < h.length && greater(h[l]!, h[m]!)) m = l;
+    if (r < h.length && greater(h[r]!, h[m]!)) m = r;
+    if (m === i) return;
+    [h[i], h[m]] = [h[m]!, h[i]!];
+    i = m;
+  }
+}
+
+/** FNV-1a, 32 bits. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
