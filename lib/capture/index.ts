@@ -1,5 +1,10 @@
 /**
- * Capture formats: the ONNX function's capture records (and, later, SageMaker
- * data-capture JSON lines) turned into rows for the drift job.
+ * Capture formats: the ONNX function's capture records and SageMaker data-capture JSON
+ * lines, read from plain or gzip streams and turned into rows for the drift job.
  */
 export * from './capture-record';
+export * from './csv';
+export * from './payload';
+export * from './sagemaker-capture';
+export * from './capture-reader';
+export * from './lines';

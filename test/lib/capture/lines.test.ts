@@ -1,0 +1,131 @@
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import {
+  CaptureStreamError, CaptureStreamErrorCode, createCaptureStats, linesOf, readCaptureLines, recordCorruptObject, type LinesOptions,
+} from '../../../lib/capture';
+
+async function collect(chunks: ReadonlyArray<Buffer | string>, options?: LinesOptions): Promise<string[]> {
+  const out: string[] = [];
+  for await (const line of linesOf(Readable.from(chunks), options)) out.push(line);
+  return out;
+}
+
+/** The complete lines read, and the error that ended the stream. */
+async function collectUntilError(chunks: ReadonlyArray<Buffer | string>, options?: LinesOptions): Promise<{ lines: string[]; error: unknown }> {
+  const lines: string[] = [];
+  try {
+    for await (const line of linesOf(Readable.from(chunks), options)) lines.push(line);
+  } catch (error) {
+    return { lines, error };
+  }
+  throw new Error('expected the stream to fail');
+}
+
+const TEXT = 'first\nsecond\r\nthird';
+const MANY = Array.from({ length: 3000 }, (_, i) => `{"n":${i},"pad":"${'x'.repeat(40)}"}`).join('\n');
+
+describe('linesOf', () => {
+  test.each([
+    ['plain text', [TEXT], {}],
+    ['plain text in one-byte chunks', [...TEXT].map((c) => Buffer.from(c)), {}],
+    ['gzip, detected', [gzipSync(TEXT)], {}],
+    ['gzip, split before the magic bytes end', (() => { const g = gzipSync(TEXT); return [g.subarray(0, 1), g.subarray(1)]; })(), {}],
+    ['gzip, declared', [gzipSync(TEXT)], { gzip: true }],
+    ['plain, declared', [TEXT], { gzip: false }],
+  ] as const)('%s', async (_, chunks, options) => {
+    expect(await collect(chunks, options)).toEqual(['first', 'second', 'third']);
+  });
+
+  test('a trailing newline ends the last line, not a blank one', async () => {
+    expect(await collect(['a\nb\n'])).toEqual(['a', 'b']);
+  });
+
+  test('an empty stream has no lines', async () => {
+    expect(await collect([])).toEqual([]);
+    expect(await collect([gzipSync('')])).toEqual([]);
+  });
+
+  test('a UTF-8 character split across chunks is decoded whole', async () => {
+    const bytes = Buffer.from('區域=九龍\n', 'utf8');
+    expect(await collect([bytes.subarray(0, 7), bytes.subarray(7)])).toEqual(['區域=九龍']);
+  });
+
+  test('concatenated gzip members read as one stream (RFC 1952 section 2.2)', async () => {
+    // https://www.rfc-editor.org/rfc/rfc1952#section-2.2: "A gzip file consists of a series of members"
+    expect(await collect([Buffer.concat([gzipSync('a\nb\n'), gzipSync('c\n')])])).toEqual(['a', 'b', 'c']);
+  });
+
+  test('a truncated gzip stream fails with TRUNCATED_GZIP after the complete lines', async () => {
+    const gz = gzipSync(MANY);
+    const { lines, error } = await collectUntilError([gz.subarray(0, gz.length - 20)]);
+    expect(CaptureStreamError.isCaptureStreamError(error)).toBe(true);
+    const e = error as CaptureStreamError;
+    expect(e.code).toBe(CaptureStreamErrorCode.TRUNCATED_GZIP);
+    expect(e.linesBefore).toBe(lines.length);
+    // Every delivered line is whole; the cut one is not delivered.
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => JSON.parse(l).pad.length === 40)).toBe(true);
+  });
+
+  test('a corrupt gzip stream fails with CORRUPT_GZIP', async () => {
+    const gz = Buffer.from(gzipSync(MANY));
+    gz.fill(0xff, 20, 60);
+    const { error } = await collectUntilError([gz]);
+    expect(error).toMatchObject({ name: 'CaptureStreamError', code: CaptureStreamErrorCode.CORRUPT_GZIP });
+  });
+
+  test('a checksum mismatch (RFC 1952 CRC32) is CORRUPT_GZIP', async () => {
+    const gz = Buffer.from(gzipSync(MANY));
+    gz.writeUInt8(gz.readUInt8(gz.length - 8) ^ 0xff, gz.length - 8); // the CRC32 trailer starts 8 bytes from the end
+    const { lines, error } = await collectUntilError([gz]);
+    expect(error).toMatchObject({ code: CaptureStreamErrorCode.CORRUPT_GZIP });
+    expect(lines.length).toBeGreaterThan(0);
+  });
+
+  test('plain text declared as gzip is CORRUPT_GZIP', async () => {
+    const { error } = await collectUntilError([TEXT], { gzip: true });
+    expect(error).toMatchObject({ code: CaptureStreamErrorCode.CORRUPT_GZIP });
+  });
+
+  test('an error of the source stream is passed on unchanged', async () => {
+    const failure = new Error('socket hang up');
+    async function* source(): AsyncGenerator<Buffer> {
+      yield Buffer.from('a\nb\n');
+      throw failure;
+    }
+    for (const gzip of [false, 'auto'] as const) {
+      const lines: string[] = [];
+      await expect((async () => { for await (const l of linesOf(Readable.from(source()), { gzip })) lines.push(l); })()).rejects.toBe(failure);
+    }
+  });
+
+  test('stopping early releases the source', async () => {
+    const source = Readable.from([MANY]);
+    for await (const line of linesOf(source)) {
+      expect(line).toContain('"n":0');
+      break;
+    }
+    expect(source.destroyed).toBe(true);
+  });
+});
+
+test('a truncated object is counted as corrupt and the next one read', async () => {
+  const features = [{ name: 'x', kind: 'numeric' as const }];
+  const stats = createCaptureStats(features);
+  const line = (x: number) => JSON.stringify({ captureData: { endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: String(x), encoding: 'CSV' } }, eventMetadata: {}, eventVersion: '0' });
+  const whole = gzipSync(`${line(1)}\n${line(2)}\n`);
+  const objects = { 'a.jsonl.gz': whole.subarray(0, whole.length - 12), 'b.jsonl.gz': whole };
+  let rows = 0;
+  for (const [key, body] of Object.entries(objects)) {
+    try {
+      for await (const _ of readCaptureLines(linesOf(Readable.from([body])), { features, format: 'sagemaker', stats, source: key })) rows++;
+    } catch (error) {
+      if (!CaptureStreamError.isCaptureStreamError(error)) throw error;
+      recordCorruptObject(stats, key, error);
+    }
+  }
+  expect(stats.objectsCorrupt).toBe(1);
+  expect(stats.corruptObjects).toEqual([{ source: 'a.jsonl.gz', code: 'TRUNCATED_GZIP', message: expect.stringContaining('ends early') }]);
+  expect(rows).toBe(stats.rowsAnalyzed);
+  expect(stats.linesRead).toBe(stats.linesAnalyzed + stats.linesRejected + stats.linesBlank + stats.linesIgnored);
+});
