@@ -1,0 +1,14 @@
+/**
+ * Drift statistics between a reference and a current sample, agreeing with SciPy.
+ */
+export { ksTwoSample, type KsMethod, type KsTwoSampleOptions, type KsTwoSampleResult } from './ks';
+export { psi, psiFromCounts, type PsiOptions } from './psi';
+export { wassersteinDistance } from './wasserstein';
+export { jensenShannonDistance } from './jensen-shannon';
+export { chiSquareTest, type ChiSquareResult } from './chi-square';
+export { lInfinityDistance } from './distances';
+export { baselineSchema, parseBaseline, readBaselineFile, OTHER_CATEGORY, type BaselineDocument, type FeatureBaseline, type NumericFeatureBaseline, type CategoricalFeatureBaseline } from './baseline';
+export { BaselineBuilder, type BaselineBuilderOptions, type BuildStats, type Cell } from './baseline-builder';
+export { baselineFromCsv, baselineFromJsonLines, parseCsvLine } from './baseline-input';
+export { emptyWindow, addValue, mergeWindows, sampleValues, type FeatureWindow, type NumericWindow, type CategoricalWindow } from './window';
+export { selectMethod, evaluateFeature, evaluateDrift, type DriftMethod, type DriftPolicy, type DriftReport, type FeatureDrift, type MethodChoice } from './evaluate';
