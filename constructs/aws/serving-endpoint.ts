@@ -1,5 +1,5 @@
 import { ArnFormat, CfnResource, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import type * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,8 +13,13 @@ import { BlueGreenDeployment, Deployment, RollingDeployment } from './deployment
 import type { InferenceImage } from './inference-image';
 import type { IModelArtifact } from './model-artifact';
 import { classifyData } from './private/classify';
+import { deploymentConfig } from './private/endpoint-deployment';
+import { scaleOnBacklog, scaleOnInvocations } from './private/endpoint-scaling';
 import { secureBucket } from './private/secure-bucket';
-import { asyncSchema, blueGreenSchema, endpointSchema, instancesSchema, rollingSchema, serverlessSchema } from './private/serving-schema';
+import {
+  asyncSchema, blueGreenSchema, endpointSchema, instancesSchema, rollingSchema, serverlessSchema,
+  type AsyncOptions, type BlueGreenOptions, type EndpointOptions, type InstancesOptions, type RollingUpdateOptions, type ServerlessOptions,
+} from './private/serving-schema';
 import { ErrorCode, fail, validateProps } from './private/validate';
 
 /** Data capture of endpoint requests and responses. */
@@ -229,11 +234,11 @@ export class ServingEndpoint extends Construct {
       endpointConfigName: this.endpointConfig.attrEndpointConfigName,
       // Keep autoscaled instance counts across config updates (aws-cdk#23151).
       retainAllVariantProperties: true,
-      deploymentConfig: deployment && deploymentOptions ? this.deploymentConfig(deployment, deploymentOptions, props.extraRollbackAlarms ?? []) : undefined,
+      deploymentConfig: deployment && deploymentOptions ? deploymentConfig(deployment, deploymentOptions, [...this.rollbackAlarms, ...(props.extraRollbackAlarms ?? [])]) : undefined,
     });
 
-    if (compute instanceof InstanceCompute) this.scalableTarget = this.scaleOnInvocations(computeOptions as z_instances);
-    if (compute instanceof AsyncCompute) this.scalableTarget = this.scaleOnBacklog(computeOptions as z_async);
+    if (compute instanceof InstanceCompute) this.scalableTarget = scaleOnInvocations(this, this.endpoint, this.endpointName, VARIANT, computeOptions as InstancesOptions);
+    if (compute instanceof AsyncCompute) this.scalableTarget = scaleOnBacklog(this, this.endpoint, this.endpointName, VARIANT, computeOptions as AsyncOptions);
 
     this.acknowledgeRoleWildcards(compute.mode);
     classifyData(this, DataClass.MODEL_ARTIFACT);
@@ -312,13 +317,13 @@ export class ServingEndpoint extends Construct {
     }
   }
 
-  private validateCompute(compute: Compute): z_instances | z_serverless | z_async {
+  private validateCompute(compute: Compute): InstancesOptions | ServerlessOptions | AsyncOptions {
     if (compute instanceof InstanceCompute) return validateProps(this, instancesSchema, compute.options, 'compute');
     if (compute instanceof ServerlessCompute) return validateProps(this, serverlessSchema, compute.options, 'compute');
     return validateProps(this, asyncSchema, (compute as AsyncCompute).options, 'compute');
   }
 
-  private validateDeployment(deployment: Deployment): z_blueGreen | z_rolling {
+  private validateDeployment(deployment: Deployment): BlueGreenOptions | RollingUpdateOptions {
     const secs = (d?: Duration) => d?.toSeconds({ integral: false });
     if (deployment instanceof RollingDeployment) {
       const o = deployment.options;
@@ -395,15 +400,15 @@ export class ServingEndpoint extends Construct {
     return model;
   }
 
-  private productionVariant(compute: Compute, options: z_instances | z_serverless | z_async): sagemaker.CfnEndpointConfig.ProductionVariantProperty {
+  private productionVariant(compute: Compute, options: InstancesOptions | ServerlessOptions | AsyncOptions): sagemaker.CfnEndpointConfig.ProductionVariantProperty {
     if (compute instanceof ServerlessCompute) {
-      const o = options as z_serverless;
+      const o = options as ServerlessOptions;
       return {
         variantName: VARIANT, modelName: this.cfnModel.attrModelName, initialVariantWeight: 1,
         serverlessConfig: { memorySizeInMb: o.memorySizeMb, maxConcurrency: o.maxConcurrency, provisionedConcurrency: o.provisionedConcurrency },
       };
     }
-    const o = options as z_instances | z_async;
+    const o = options as InstancesOptions | AsyncOptions;
     return {
       variantName: VARIANT, modelName: this.cfnModel.attrModelName, initialVariantWeight: 1,
       instanceType: o.instanceType,
@@ -412,7 +417,7 @@ export class ServingEndpoint extends Construct {
     };
   }
 
-  private dataCaptureConfig(capture: NonNullable<z_endpoint['dataCapture']>, key: kms.IKey | undefined): sagemaker.CfnEndpointConfig.DataCaptureConfigProperty {
+  private dataCaptureConfig(capture: NonNullable<EndpointOptions['dataCapture']>, key: kms.IKey | undefined): sagemaker.CfnEndpointConfig.DataCaptureConfigProperty {
     const prefix = `endpoint-capture/${this.endpointName}`;
     (this as { captureS3Uri?: string }).captureS3Uri = `s3://${this.captureBucket!.bucketName}/${prefix}`;
     this.grantBucketWrite(prefix);
@@ -459,7 +464,7 @@ export class ServingEndpoint extends Construct {
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.captureBucket!.arnForObjects(`${prefix}/*`)] }));
   }
 
-  private createRollbackAlarms(thresholds: z_endpoint['rollbackAlarms'], mode: Compute['mode']): void {
+  private createRollbackAlarms(thresholds: EndpointOptions['rollbackAlarms'], mode: Compute['mode']): void {
     const errorRate = new cloudwatch.MathExpression({
       expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
       usingMetrics: { errors: this.metricInvocation5xxErrors(), invocations: this.metricInvocations() },
@@ -484,94 +489,13 @@ export class ServingEndpoint extends Construct {
     }
   }
 
-  private deploymentConfig(deployment: Deployment, options: z_blueGreen | z_rolling, extra: cloudwatch.IAlarm[]): sagemaker.CfnEndpoint.DeploymentConfigProperty {
-    const autoRollbackConfiguration = { alarms: [...this.rollbackAlarms, ...extra].map((a) => ({ alarmName: a.alarmName })) };
-    if (deployment instanceof RollingDeployment) {
-      const o = options as z_rolling;
-      return {
-        autoRollbackConfiguration,
-        rollingUpdatePolicy: {
-          maximumBatchSize: { type: 'CAPACITY_PERCENT', value: o.batchPercent },
-          waitIntervalInSeconds: o.interval,
-          rollbackMaximumBatchSize: o.rollbackBatchPercent ? { type: 'CAPACITY_PERCENT', value: o.rollbackBatchPercent } : undefined,
-          maximumExecutionTimeoutInSeconds: o.maxExecutionTime,
-        },
-      };
-    }
-    const o = options as z_blueGreen;
-    const mode = deployment.mode as 'ALL_AT_ONCE' | 'CANARY' | 'LINEAR';
-    return {
-      autoRollbackConfiguration,
-      blueGreenUpdatePolicy: {
-        trafficRoutingConfiguration: {
-          type: mode,
-          waitIntervalInSeconds: mode === 'LINEAR' ? o.interval : mode === 'CANARY' ? o.bakeTime : undefined,
-          canarySize: mode === 'CANARY' ? { type: 'CAPACITY_PERCENT', value: o.percent! } : undefined,
-          linearStepSize: mode === 'LINEAR' ? { type: 'CAPACITY_PERCENT', value: o.stepPercent! } : undefined,
-        },
-        terminationWaitInSeconds: mode === 'ALL_AT_ONCE' ? o.bakeTime : o.terminationWait,
-      },
-    };
-  }
 
-  private scaleOnInvocations(o: z_instances): appscaling.ScalableTarget | undefined {
-    const max = o.maxCount ?? o.minCount;
-    if (max <= o.minCount) return undefined;
-    const target = this.scalableTargetFor(o.minCount, max);
-    target.scaleToTrackMetric('InvocationsPerInstance', {
-      predefinedMetric: appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
-      targetValue: o.targetInvocationsPerInstance,
-      scaleInCooldown: Duration.minutes(5),
-      scaleOutCooldown: Duration.minutes(1),
-    });
-    return target;
-  }
-
-  private scaleOnBacklog(o: z_async): appscaling.ScalableTarget {
-    const target = this.scalableTargetFor(o.minCount, o.maxCount);
-    target.scaleToTrackMetric('BacklogPerInstance', {
-      customMetric: new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName: 'ApproximateBacklogSizePerInstance', dimensionsMap: { EndpointName: this.endpointName }, statistic: 'Average', period: Duration.minutes(1) }),
-      targetValue: o.targetBacklogPerInstance,
-      scaleInCooldown: Duration.minutes(5),
-      scaleOutCooldown: Duration.minutes(1),
-    });
-    if (o.minCount === 0) {
-      // Target tracking cannot leave zero instances (no per-instance backlog to track):
-      // a step policy on HasBacklogWithoutCapacity brings the first instance up.
-      target.scaleOnMetric('WakeFromZero', {
-        metric: new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName: 'HasBacklogWithoutCapacity', dimensionsMap: { EndpointName: this.endpointName }, statistic: 'Average', period: Duration.minutes(1) }),
-        scalingSteps: [{ upper: 0.5, change: 0 }, { lower: 0.5, change: 1 }],
-        adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-        cooldown: Duration.minutes(5),
-      });
-    }
-    return target;
-  }
-
-  private scalableTargetFor(min: number, max: number): appscaling.ScalableTarget {
-    const target = new appscaling.ScalableTarget(this, 'Scaling', {
-      serviceNamespace: appscaling.ServiceNamespace.SAGEMAKER,
-      resourceId: `endpoint/${this.endpointName}/variant/${VARIANT}`,
-      scalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-      minCapacity: min,
-      maxCapacity: max,
-    });
-    target.node.addDependency(this.endpoint);
-    return target;
-  }
 
   /** The model artifact served. */
   public get modelArtifact(): IModelArtifact {
     return this.model;
   }
 }
-
-type z_instances = import('zod').z.output<typeof instancesSchema>;
-type z_serverless = import('zod').z.output<typeof serverlessSchema>;
-type z_async = import('zod').z.output<typeof asyncSchema>;
-type z_blueGreen = import('zod').z.output<typeof blueGreenSchema>;
-type z_rolling = import('zod').z.output<typeof rollingSchema>;
-type z_endpoint = import('zod').z.output<typeof endpointSchema>;
 
 /**
  * Instance types with local NVMe instance storage, where SageMaker refuses a volume KMS key

@@ -76,3 +76,11 @@ export const endpointSchema = z.object({
   }).loose().default({ errorRatePercent: 1, p99LatencyMs: 1000 }),
   endpointName: checkedString(isUnresolved, (v) => /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(v), 'must be 1-63 letters, digits and hyphens, starting and ending with a letter or digit').optional(),
 }).loose();
+
+/** Parsed options per compute mode and deployment, for the construct. */
+export type InstancesOptions = z.output<typeof instancesSchema>;
+export type ServerlessOptions = z.output<typeof serverlessSchema>;
+export type AsyncOptions = z.output<typeof asyncSchema>;
+export type BlueGreenOptions = z.output<typeof blueGreenSchema>;
+export type RollingUpdateOptions = z.output<typeof rollingSchema>;
+export type EndpointOptions = z.output<typeof endpointSchema>;
