@@ -1,0 +1,241 @@
+/**
+ * Lambda adapter of the drift monitor: runs {@link runDriftJob} over S3, writes the JSON
+ * report back to the capture bucket (SSE-KMS), prints the EMF metrics to stdout, and on
+ * dataset drift starts a SageMaker pipeline and/or puts an EventBridge event.
+ *
+ * Environment: CAPTURE_BUCKET, CAPTURE_PREFIX, CAPTURE_FORMAT (`sagemaker` | `onnx`),
+ * MODEL_NAME, WINDOW_MINUTES (default 60), REPORT_PREFIX (default `drift-reports/`),
+ * POLICY_JSON (a `DriftPolicy`, optional), ON_DRIFT_PIPELINE_NAME (optional),
+ * ON_DRIFT_EVENT_BUS (optional). The baseline is `baseline.json` in LAMBDA_TASK_ROOT (or
+ * beside this file).
+ *
+ * A failed drift action is logged at ERROR and reported (`actions[].status = 'failed'`) in
+ * the report and the returned summary; the report and metrics are written regardless, and
+ * the invocation does not throw (a retry would run the whole window again).
+ */
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import { readBaselineFile, type BaselineDocument, type DriftPolicy } from '../../lib/drift';
+import { ErrorCode, SovereignMlError } from '../../lib/errors';
+import { runDriftJob, type DriftCaptureFormat, type DriftJobDeps, type DriftJobResult } from './drift-job';
+import { driftMetrics, emfLines } from './metrics';
+
+/** The invocation event (a schedule sends `{}`); `windowEnd` backfills a past window. */
+export interface DriftMonitorEvent {
+  readonly windowEnd?: string;
+}
+
+/** Outcome of one drift action. */
+export type DriftActionOutcome =
+  | { readonly action: 'sagemaker-pipeline' | 'eventbridge'; readonly status: 'done'; readonly id?: string }
+  | { readonly action: 'sagemaker-pipeline' | 'eventbridge'; readonly status: 'failed'; readonly error: string };
+
+/** What the handler returns. */
+export interface DriftMonitorSummary {
+  readonly model: string;
+  readonly status: 'ok' | 'insufficient-data';
+  readonly datasetDrift: boolean;
+  readonly driftedFeatures: string[];
+  readonly records: number;
+  readonly linesRejected: number;
+  readonly objects: number;
+  readonly objectsCorrupt: number;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  /** `s3://bucket/key` of the report. */
+  readonly reportUri: string;
+  readonly actions: DriftActionOutcome[];
+}
+
+interface Config {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly format: DriftCaptureFormat;
+  readonly modelName: string;
+  readonly windowMinutes: number;
+  readonly reportPrefix: string;
+  readonly policy?: DriftPolicy;
+  readonly pipelineName?: string;
+  readonly eventBus?: string;
+}
+
+const logger = new Logger({ serviceName: 'sovereign-ml-drift' });
+const s3 = new S3Client({});
+const sagemaker = new SageMakerClient({});
+const events = new EventBridgeClient({});
+const baselines = new Map<string, BaselineDocument>();
+
+/** Lambda entry point. */
+export async function handler(event: DriftMonitorEvent = {}): Promise<DriftMonitorSummary> {
+  const config = readConfig(process.env);
+  const baselinePath = path.join(process.env.LAMBDA_TASK_ROOT ?? __dirname, 'baseline.json');
+  let baseline = baselines.get(baselinePath);
+  if (!baseline) {
+    baseline = readBaselineFile(baselinePath);
+    baselines.set(baselinePath, baseline);
+  }
+  const windowEnd = event.windowEnd !== undefined ? new Date(event.windowEnd) : new Date();
+  if (Number.isNaN(windowEnd.getTime())) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `event.windowEnd must be an ISO-8601 time, got ${JSON.stringify(event.windowEnd)}`);
+  }
+  const result = await runDriftJob({
+    baseline, format: config.format, bucket: config.bucket, prefix: config.prefix, windowEnd,
+    windowMinutes: config.windowMinutes, modelName: config.modelName, ...(config.policy ? { policy: config.policy } : {}),
+  }, s3Deps(s3));
+
+  const reportKey = `${config.reportPrefix}${config.modelName}/${windowEnd.toISOString()}.json`;
+  const reportUri = `s3://${config.bucket}/${reportKey}`;
+  const actions = result.report.status === 'ok' && result.report.datasetDrift ? await runActions(config, result, reportUri) : [];
+
+  await s3.send(new PutObjectCommand({
+    Bucket: config.bucket,
+    Key: reportKey,
+    Body: JSON.stringify(toReportDocument(result, actions), null, 2),
+    ContentType: 'application/json',
+    ServerSideEncryption: 'aws:kms',
+  }));
+  for (const line of emfLines(driftMetrics(result))) process.stdout.write(`${line}\n`);
+
+  const summary = summarize(result, reportUri, actions);
+  logger.info('drift window evaluated', { ...summary });
+  return summary;
+}
+
+/** The job's S3 dependencies over an S3 client: paginated ListObjectsV2 and GetObject. */
+export function s3Deps(client: S3Client): DriftJobDeps {
+  return {
+    async *listKeys(bucket, prefix) {
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+        for (const o of page.Contents ?? []) if (o.Key !== undefined) yield o.Key;
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    },
+    async openObject(bucket, key) {
+      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      if (out.Body === undefined) throw new Error(`s3://${bucket}/${key} has no body`);
+      // In Node.js the body is an IncomingMessage (a Readable) with SDK mix-ins.
+      return out.Body as unknown as NodeJS.ReadableStream;
+    },
+  };
+}
+
+function readConfig(env: NodeJS.ProcessEnv): Config {
+  const problems: string[] = [];
+  const required = (name: string): string => {
+    const v = env[name];
+    if (v === undefined || v === '') problems.push(`${name} must be set`);
+    return v ?? '';
+  };
+  const bucket = required('CAPTURE_BUCKET');
+  const prefix = required('CAPTURE_PREFIX');
+  const modelName = required('MODEL_NAME');
+  const format = required('CAPTURE_FORMAT');
+  if (format !== '' && format !== 'sagemaker' && format !== 'onnx') problems.push(`CAPTURE_FORMAT must be sagemaker or onnx, got ${JSON.stringify(format)}`);
+  const windowMinutes = Number(env.WINDOW_MINUTES ?? 60);
+  if (!Number.isInteger(windowMinutes) || windowMinutes <= 0) problems.push(`WINDOW_MINUTES must be a positive integer, got ${JSON.stringify(env.WINDOW_MINUTES)}`);
+  let policy: DriftPolicy | undefined;
+  if (env.POLICY_JSON) {
+    try {
+      const parsed: unknown = JSON.parse(env.POLICY_JSON);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) problems.push('POLICY_JSON must be a JSON object');
+      else policy = parsed as DriftPolicy;
+    } catch (e) {
+      problems.push(`POLICY_JSON is not JSON: ${(e as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `drift monitor environment is invalid: ${problems.join('; ')}`);
+  return {
+    bucket, prefix, format: format as DriftCaptureFormat, modelName, windowMinutes,
+    reportPrefix: env.REPORT_PREFIX ?? 'drift-reports/',
+    ...(policy ? { policy } : {}),
+    ...(env.ON_DRIFT_PIPELINE_NAME ? { pipelineName: env.ON_DRIFT_PIPELINE_NAME } : {}),
+    ...(env.ON_DRIFT_EVENT_BUS ? { eventBus: env.ON_DRIFT_EVENT_BUS } : {}),
+  };
+}
+
+function driftedFeatures(result: DriftJobResult): string[] {
+  return result.report.status === 'ok' ? result.report.features.filter((f) => f.drifted).map((f) => f.feature) : [];
+}
+
+async function runActions(config: Config, result: DriftJobResult, reportUri: string): Promise<DriftActionOutcome[]> {
+  const outcomes: DriftActionOutcome[] = [];
+  if (config.pipelineName) {
+    try {
+      // The same window gives the same token, so a retried invocation does not start a second execution.
+      const token = createHash('sha256').update(`${config.modelName}|${result.windowEnd.toISOString()}`).digest('hex').slice(0, 48);
+      const out = await sagemaker.send(new StartPipelineExecutionCommand({
+        PipelineName: config.pipelineName,
+        ClientRequestToken: token,
+        PipelineExecutionDescription: `drift in ${config.modelName}: ${reportUri}`.slice(0, 3072),
+      }));
+      outcomes.push({ action: 'sagemaker-pipeline', status: 'done', ...(out.PipelineExecutionArn ? { id: out.PipelineExecutionArn } : {}) });
+    } catch (e) {
+      outcomes.push(failed('sagemaker-pipeline', e));
+    }
+  }
+  if (config.eventBus) {
+    try {
+      const out = await events.send(new PutEventsCommand({
+        Entries: [{
+          EventBusName: config.eventBus,
+          Source: 'sovereign-ml.drift-monitor',
+          DetailType: 'sovereign-ml.drift',
+          Detail: JSON.stringify({
+            model: config.modelName, windowStart: result.windowStart.toISOString(), windowEnd: result.windowEnd.toISOString(),
+            driftedShare: result.report.status === 'ok' ? result.report.driftedShare : 0, driftedFeatures: driftedFeatures(result), reportUri,
+          }),
+        }],
+      }));
+      const entry = out.Entries?.[0];
+      if ((out.FailedEntryCount ?? 0) > 0) throw new Error(`PutEvents rejected the event: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim());
+      outcomes.push({ action: 'eventbridge', status: 'done', ...(entry?.EventId ? { id: entry.EventId } : {}) });
+    } catch (e) {
+      outcomes.push(failed('eventbridge', e));
+    }
+  }
+  return outcomes;
+}
+
+function failed(action: DriftActionOutcome['action'], e: unknown): DriftActionOutcome {
+  const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  logger.error('drift action failed', { action, error });
+  return { action, status: 'failed', error };
+}
+
+function toReportDocument(result: DriftJobResult, actions: readonly DriftActionOutcome[]): Record<string, unknown> {
+  return {
+    format: 'sovereign-ml.drift-report',
+    version: 1,
+    model: result.modelName,
+    windowStart: result.windowStart.toISOString(),
+    windowEnd: result.windowEnd.toISOString(),
+    prefixes: result.prefixes,
+    objects: result.objects,
+    report: result.report,
+    stats: result.stats,
+    actions,
+  };
+}
+
+function summarize(result: DriftJobResult, reportUri: string, actions: DriftActionOutcome[]): DriftMonitorSummary {
+  return {
+    model: result.modelName,
+    status: result.report.status,
+    datasetDrift: result.report.status === 'ok' && result.report.datasetDrift,
+    driftedFeatures: driftedFeatures(result),
+    records: result.stats.rowsAnalyzed,
+    linesRejected: result.stats.linesRejected,
+    objects: result.objects,
+    objectsCorrupt: result.stats.objectsCorrupt,
+    windowStart: result.windowStart.toISOString(),
+    windowEnd: result.windowEnd.toISOString(),
+    reportUri,
+    actions,
+  };
+}
