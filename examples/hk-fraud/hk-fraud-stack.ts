@@ -1,7 +1,9 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import * as path from 'node:path';
 import {
-  Compute, Deployment, InferenceImage, ModelApprovalStatus, ModelRegistry, ObjectLock, OnnxFunction, ServingDashboard, ServingEndpoint, type ModelArtifact,
+  Baseline, Compute, Deployment, DriftMonitor, DriftSource, InferenceImage, ModelApprovalStatus, ModelRegistry, ObjectLock, OnnxFunction,
+  ServingDashboard, ServingEndpoint, type ModelArtifact,
 } from '../../constructs';
 
 /** Properties of the {@link HkFraudStack}. */
@@ -50,6 +52,11 @@ export class HkFraudStack extends Stack {
       dataCapture: { samplingPercent: 20 },
       deployment: Deployment.canary({ percent: 10, bakeTime: Duration.minutes(10) }),
     });
-    new ServingDashboard(this, 'Dashboard', { endpoints: [this.endpoint], functions: [this.scorer] });
+    // Drift on both serving paths, against the training sample's baseline
+    // (`npx sovereign-ml baseline model/training-sample.csv --out model/baseline.json --target is_fraud`).
+    const baseline = Baseline.fromFile(path.join(__dirname, 'model', 'baseline.json'));
+    const endpointDrift = new DriftMonitor(this, 'EndpointDrift', { source: DriftSource.endpoint(this.endpoint), baseline });
+    const scorerDrift = new DriftMonitor(this, 'ScorerDrift', { source: DriftSource.onnxFunction(this.scorer), baseline, featureAlarms: true });
+    new ServingDashboard(this, 'Dashboard', { endpoints: [this.endpoint], functions: [this.scorer], driftMonitors: [endpointDrift, scorerDrift] });
   }
 }

@@ -96,7 +96,8 @@ export async function handler(event: DriftMonitorEvent = {}): Promise<DriftMonit
     Key: reportKey,
     Body: JSON.stringify(toReportDocument(result, actions), null, 2),
     ContentType: 'application/json',
-    ServerSideEncryption: 'aws:kms',
+    // No ServerSideEncryption header: the bucket's default (SSE-KMS with the capture key)
+    // applies. 'aws:kms' without a key id would use the AWS-managed aws/s3 key instead.
   }));
   for (const line of emfLines(driftMetrics(result))) process.stdout.write(`${line}\n`);
 

@@ -103,4 +103,13 @@ describe('examples/hk-fraud', () => {
     t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ MODEL_SHA256: FRAUD_ONNX_SHA256, CAPTURE_SAMPLING_PERCENT: '10' }) } });
   });
+
+  test('watches drift on both the endpoint and the ONNX scorer, hourly, against the training baseline', () => {
+    const t = Template.fromJSON(result.assembly!.stacks[0]!.template);
+    t.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 hour)' });
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ CAPTURE_FORMAT: 'sagemaker', CAPTURE_PREFIX: Match.stringLikeRegexp('^endpoint-capture/') }) } });
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ CAPTURE_FORMAT: 'onnx', CAPTURE_PREFIX: 'capture/hk-claims-fraud/3/' }) } });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Drifted', Namespace: 'SovereignML/Drift' });
+  });
 });

@@ -302,7 +302,10 @@ describe('handler', () => {
     const puts = s3.commandCalls(PutObjectCommand);
     expect(puts).toHaveLength(1);
     const put = puts[0]!.args[0].input;
-    expect(put).toMatchObject({ Bucket: BUCKET, Key: 'drift-reports/hk-claims-fraud/2026-11-24T10:00:00.000Z.json', ServerSideEncryption: 'aws:kms', ContentType: 'application/json' });
+    expect(put).toMatchObject({ Bucket: BUCKET, Key: 'drift-reports/hk-claims-fraud/2026-11-24T10:00:00.000Z.json', ContentType: 'application/json' });
+    // The bucket default (the capture key) encrypts it; an explicit 'aws:kms' without a key id would pick aws/s3.
+    expect(put.ServerSideEncryption).toBeUndefined();
+    expect(put.SSEKMSKeyId).toBeUndefined();
     const doc = JSON.parse(String(put.Body)) as { report: { status: string }; stats: { linesRejected: number; examples: unknown[] }; prefixes: string[] };
     expect(doc.report.status).toBe('ok');
     expect(doc.stats.linesRejected).toBe(3);
