@@ -54,6 +54,12 @@ export interface Predictor {
   /**
    * Runs one request from its HTTP body (JSON, or JSON header plus binary tensors when
    * `headerLength` is the `Inference-Header-Content-Length`), returning the encoded body.
+   *
+   * The body is read in place: binary input tensors whose bytes are aligned for their type
+   * are views of `body`, not copies (the request returned aliases it). Hand over a body
+   * that is not changed while the returned promise is pending, nor afterwards while the
+   * returned request is in use: the Lambda adapter and the HTTP server pass a fresh buffer
+   * per request.
    */
   inferBody(body: Uint8Array | string, headerLength?: number, options?: { readonly jsonOnly?: boolean }): Promise<{ encoded: EncodedResponse; request: InferenceRequest; response: InferenceResponse }>;
   /** Frees the session. */
@@ -106,13 +112,15 @@ export async function createPredictor(options: PredictorOptions): Promise<Predic
       // One validation path for objects and bodies: the object is checked as its JSON text.
       const parsed = parseInferenceRequest(JSON.stringify(request ?? null), { maxBytes });
       const response = await run(parsed);
-      return JSON.parse(Buffer.from(encodeInferenceResponse(response, () => false).body).toString('utf8')) as Record<string, unknown>;
+      return JSON.parse(Buffer.from(encodeInferenceResponse(response, () => false, { trusted: true }).body).toString('utf8')) as Record<string, unknown>;
     },
     async inferBody(body, headerLength, opts = {}) {
-      const request = parseInferenceRequest(body, { maxBytes, headerLength });
+      // The body is ours for the request (see Predictor.inferBody): aligned binary inputs go to onnxruntime uncopied.
+      const request = parseInferenceRequest(body, { maxBytes, headerLength, copyBinary: false });
       const response = await run(request);
       const binary = (outputName: string) => !opts.jsonOnly && (request.binaryOutputs || (request.outputs?.some((o) => o.name === outputName && o.binary) ?? false));
-      return { encoded: encodeInferenceResponse(response, binary), request, response };
+      // Outputs come from fromOrtTensor: a known datatype, onnxruntime's dims and its typed data.
+      return { encoded: encodeInferenceResponse(response, binary, { trusted: true }), request, response };
     },
     release: () => session.release(),
   };
@@ -132,16 +140,16 @@ function feedsFor(request: InferenceRequest, inputs: readonly TensorMetadata[]):
   const feeds: Record<string, ort.Tensor> = {};
   request.inputs.forEach((t, i) => {
     const meta = inputs.find((m) => m.name === t.name);
-    const where = `inputs[${i}] (${JSON.stringify(t.name)})`;
+    const where = () => `inputs[${i}] (${JSON.stringify(t.name)})`;
     if (!meta) {
-      throw new InferenceError(InferenceErrorCode.UNKNOWN_INPUT, `${where} is not an input of the model; inputs are ${inputs.map((m) => m.name).join(', ')}`);
+      throw new InferenceError(InferenceErrorCode.UNKNOWN_INPUT, `${where()} is not an input of the model; inputs are ${inputs.map((m) => m.name).join(', ')}`);
     }
     if (t.datatype !== meta.datatype) {
-      throw new InferenceError(InferenceErrorCode.DATATYPE_MISMATCH, `${where}.datatype is ${t.datatype} but the model takes ${meta.datatype}`);
+      throw new InferenceError(InferenceErrorCode.DATATYPE_MISMATCH, `${where()}.datatype is ${t.datatype} but the model takes ${meta.datatype}`);
     }
     const fits = t.shape.length === meta.shape.length && meta.shape.every((d, k) => d === -1 || d === t.shape[k]);
     if (!fits) {
-      throw new InferenceError(InferenceErrorCode.SHAPE_MISMATCH, `${where}.shape [${t.shape.join(',')}] does not fit the model's [${meta.shape.join(',')}] (-1 is any size)`);
+      throw new InferenceError(InferenceErrorCode.SHAPE_MISMATCH, `${where()}.shape [${t.shape.join(',')}] does not fit the model's [${meta.shape.join(',')}] (-1 is any size)`);
     }
     feeds[t.name] = new ort.Tensor(datatypeToOnnxType(t.datatype) as ort.Tensor.Type, t.data as never, [...t.shape]);
   });
@@ -157,7 +165,14 @@ function fromOrtTensor(name: string, t: ort.Tensor): Tensor {
   if (!datatype) {
     throw new InferenceError(InferenceErrorCode.MODEL_ERROR, `output ${JSON.stringify(name)} has unsupported type ${t.type}`);
   }
-  return { name, datatype, shape: t.dims.map(Number), data: t.data as TensorData };
+  // onnxruntime gives each type the typed array TensorData lists, except FP16 where the
+  // runtime has Float16Array: keep the IEEE 754 bit patterns, as TensorData says.
+  let data = t.data as TensorData;
+  if (datatype === 'FP16' && !(data instanceof Uint16Array)) {
+    const halves = data as unknown as ArrayBufferView;
+    data = new Uint16Array(halves.buffer, halves.byteOffset, halves.byteLength / 2);
+  }
+  return { name, datatype, shape: t.dims.map(Number), data };
 }
 
 function firstLine(e: unknown): string {

@@ -50,6 +50,18 @@ export interface EncodedResponse {
   readonly headerLength?: number;
 }
 
+/** Options of {@link encodeInferenceResponse}. */
+export interface EncodeResponseOptions {
+  /**
+   * Skip the per-output check of datatype, shape and data storage: for callers that build
+   * well-formed outputs themselves (the ONNX predictor, from onnxruntime's tensors). An
+   * output that is not well-formed is then encoded wrongly instead of failing with
+   * MODEL_ERROR. The encoded bytes of well-formed outputs are the same either way.
+   * @default false
+   */
+  readonly trusted?: boolean;
+}
+
 /**
  * Encodes a response; `binary(name)` says which outputs go as binary data (see
  * `RequestedOutput.binary`).
@@ -63,30 +75,60 @@ export interface EncodedResponse {
  *
  * @see https://github.com/triton-inference-server/server/blob/main/docs/protocol/extension_binary_data.md
  * @throws InferenceError MODEL_ERROR when an output's data does not match its datatype or shape
+ *   (unless `options.trusted`)
  */
-export function encodeInferenceResponse(response: InferenceResponse, binary: (outputName: string) => boolean): EncodedResponse {
+export function encodeInferenceResponse(response: InferenceResponse, binary: (outputName: string) => boolean, options: EncodeResponseOptions = {}): EncodedResponse {
+  const trusted = options.trusted === true;
   const parts: Uint8Array[] = [];
-  const outputs = response.outputs.map((tensor, i) => {
-    checkTensor(tensor, tensorLabel('outputs', i, tensor.name), InferenceErrorCode.MODEL_ERROR);
+  // Tensor data is written by hand (exact INT64 digits, one pass per tensor) and spliced in.
+  let tensors = '';
+  const outputs = response.outputs;
+  for (let i = 0; i < outputs.length; i++) {
+    const tensor = outputs[i] as Tensor;
+    if (!trusted) {
+      checkTensor(tensor, tensorLabel('outputs', i, tensor.name), InferenceErrorCode.MODEL_ERROR);
+    }
+    if (i > 0) {
+      tensors += ',';
+    }
     if (binary(tensor.name)) {
       const bytes = writeBinaryData(tensor.datatype, tensor.data);
       parts.push(bytes);
-      return tensorJson(tensor, bytes.length);
+      tensors += tensorJson(tensor, bytes.length);
+    } else {
+      tensors += tensorJson(tensor, undefined);
     }
-    return tensorJson(tensor, undefined);
-  });
-  const envelope = JSON.stringify({
-    model_name: response.model_name,
-    ...(response.model_version !== undefined ? { model_version: response.model_version } : {}),
-    ...(response.id !== undefined ? { id: response.id } : {}),
-    ...(response.parameters !== undefined ? { parameters: response.parameters } : {}),
-  });
-  // Tensor data is written by hand (exact INT64 digits, one pass per tensor) and spliced in.
-  const header = `${envelope.slice(0, -1)},"outputs":[${outputs.join(',')}]}`;
+  }
+  const header = `${envelopeHead(response)},"outputs":[${tensors}]}`;
   const { body, headerLength } = assembleBody(header, parts);
   return headerLength === undefined
     ? { body, contentType: 'application/json' }
     : { body, contentType: 'application/octet-stream', headerLength };
+}
+
+/**
+ * The response's members before `outputs`, as JSON text without the closing brace:
+ * `{"model_name":"m","model_version":"1","id":"42","parameters":{...}`.
+ */
+function envelopeHead(response: InferenceResponse): string {
+  const { model_name: name, model_version: version, id, parameters } = response;
+  if (typeof name === 'string' && (version === undefined || typeof version === 'string') && (id === undefined || typeof id === 'string') && parameters === undefined) {
+    // The common case, written directly: the same text as below, without the intermediate objects.
+    let head = `{"model_name":${JSON.stringify(name)}`;
+    if (version !== undefined) {
+      head += `,"model_version":${JSON.stringify(version)}`;
+    }
+    if (id !== undefined) {
+      head += `,"id":${JSON.stringify(id)}`;
+    }
+    return head;
+  }
+  return JSON.stringify({
+    model_name: name,
+    ...(version !== undefined ? { model_version: version } : {}),
+    ...(id !== undefined ? { id } : {}),
+    ...(parameters !== undefined ? { parameters } : {}),
+  }).slice(0, -1);
 }
 
 const responseSchema = z.object({

@@ -35,12 +35,18 @@ export function swapBytesInPlace(bytes: Uint8Array, width: number): void {
 
 /**
  * Converts the binary data of one tensor into its typed array. `bytes` is the tensor's
- * segment of the body, at any offset: fixed-size types are copied into a fresh, aligned
- * buffer (never a view of the body), and BYTES elements are decoded as UTF-8.
+ * segment of the body, at any offset; BYTES elements are decoded as UTF-8.
+ *
+ * Fixed-size types are copied into a fresh, aligned buffer (never a view of the body),
+ * unless `copy` is false: then, on a little-endian host, a segment whose offset in its
+ * buffer is a multiple of the element size is returned as a typed-array view of `bytes`'
+ * buffer, without copying (BOOL, UINT8 and INT8 always qualify). Unaligned segments are
+ * still copied. Pass `copy: false` only when the caller owns the body and will not change
+ * or reuse it while the tensor is in use.
  *
  * @throws InferenceError INVALID_BINARY_DATA naming the tensor
  */
-export function readBinaryData(datatype: Datatype, shape: readonly number[], bytes: Uint8Array, label: string): TensorData {
+export function readBinaryData(datatype: Datatype, shape: readonly number[], bytes: Uint8Array, label: string, copy = true): TensorData {
   const count = elementCount(shape);
   if (datatype === 'BYTES') {
     return readByteStrings(bytes, count, shape, label);
@@ -50,32 +56,43 @@ export function readBinaryData(datatype: Datatype, shape: readonly number[], byt
     throw new InferenceError(InferenceErrorCode.INVALID_BINARY_DATA,
       `${label}.parameters.binary_data_size is ${bytes.length} but shape ${formatShape(shape)} of ${datatype} needs ${count * width} bytes`);
   }
-  // Copying through the Uint8Array constructor gives a buffer of our own at offset 0.
-  const copy = new Uint8Array(bytes);
-  if (!HOST_LITTLE_ENDIAN) {
-    swapBytesInPlace(copy, width);
+  if (!copy && HOST_LITTLE_ENDIAN && bytes.byteOffset % width === 0) {
+    return typedView(datatype, bytes.buffer, bytes.byteOffset, count, label);
   }
-  const buffer = copy.buffer;
+  // Copying through the Uint8Array constructor gives a buffer of our own at offset 0.
+  const own = new Uint8Array(bytes);
+  if (!HOST_LITTLE_ENDIAN) {
+    swapBytesInPlace(own, width);
+  }
+  return typedView(datatype, own.buffer, 0, count, label);
+}
+
+/**
+ * The typed array of `datatype` over `count` elements of `buffer` from `byteOffset`
+ * (a multiple of the element size), in host order. BOOL bytes are checked to be 0 or 1.
+ */
+function typedView(datatype: Exclude<Datatype, 'BYTES'>, buffer: ArrayBufferLike, byteOffset: number, count: number, label: string): TensorData {
   switch (datatype) {
     case 'BOOL': {
-      for (let i = 0; i < copy.length; i++) {
-        if ((copy[i] as number) > 1) {
+      const bools = new Uint8Array(buffer, byteOffset, count);
+      for (let i = 0; i < count; i++) {
+        if ((bools[i] as number) > 1) {
           throw new InferenceError(InferenceErrorCode.INVALID_BINARY_DATA,
-            `${label} element ${i} is byte ${copy[i]} but BOOL elements must be 0 or 1`);
+            `${label} element ${i} is byte ${bools[i]} but BOOL elements must be 0 or 1`);
         }
       }
-      return copy;
+      return bools;
     }
-    case 'UINT8': return copy;
-    case 'INT8': return new Int8Array(buffer, 0, count);
-    case 'INT16': return new Int16Array(buffer, 0, count);
-    case 'UINT16': case 'FP16': return new Uint16Array(buffer, 0, count);
-    case 'INT32': return new Int32Array(buffer, 0, count);
-    case 'UINT32': return new Uint32Array(buffer, 0, count);
-    case 'INT64': return new BigInt64Array(buffer, 0, count);
-    case 'UINT64': return new BigUint64Array(buffer, 0, count);
-    case 'FP32': return new Float32Array(buffer, 0, count);
-    case 'FP64': return new Float64Array(buffer, 0, count);
+    case 'UINT8': return new Uint8Array(buffer, byteOffset, count);
+    case 'INT8': return new Int8Array(buffer, byteOffset, count);
+    case 'INT16': return new Int16Array(buffer, byteOffset, count);
+    case 'UINT16': case 'FP16': return new Uint16Array(buffer, byteOffset, count);
+    case 'INT32': return new Int32Array(buffer, byteOffset, count);
+    case 'UINT32': return new Uint32Array(buffer, byteOffset, count);
+    case 'INT64': return new BigInt64Array(buffer, byteOffset, count);
+    case 'UINT64': return new BigUint64Array(buffer, byteOffset, count);
+    case 'FP32': return new Float32Array(buffer, byteOffset, count);
+    case 'FP64': return new Float64Array(buffer, byteOffset, count);
   }
 }
 

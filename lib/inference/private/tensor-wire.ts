@@ -44,6 +44,104 @@ export const wireTensorSchema = z.object({
 /** A tensor as the JSON envelope describes it, before its data is converted. */
 export type WireTensor = z.output<typeof wireTensorSchema>;
 
+/**
+ * Whether `value` is a plain parameter map that the schemas accept as is: an object (not
+ * an array) whose values are strings, finite numbers or booleans, except `special`, which
+ * must pass `checkSpecial`. Keys zod would treat differently (`__proto__`) fail the check.
+ */
+export function isPlainParameters(value: unknown, special: string, checkSpecial: (v: unknown) => boolean): value is Record<string, string | number | boolean> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return false;
+  }
+  const o = value as Record<string, unknown>;
+  for (const key in o) {
+    const v = o[key];
+    if (key === special) {
+      if (!checkSpecial(v)) {
+        return false;
+      }
+    } else if (key === '__proto__' || !(typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const isDimension = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * A hand-written check of the common, valid form of a wire tensor: only the schema's keys,
+ * a non-empty name, a known datatype, a shape of non-negative safe integers, plain
+ * parameters, and either a `data` array or `parameters.binary_data_size`. Everything it
+ * accepts, {@link wireTensorSchema} accepts with the same meaning; anything else (including
+ * valid but unusual tensors, like an unknown datatype, which fails later with its own code)
+ * is left to the schema, which gives the error messages.
+ */
+export function isCommonWireTensor(value: unknown): value is WireTensor {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return false;
+  }
+  const t = value as Record<string, unknown>;
+  let hasData = false;
+  let hasSize = false;
+  for (const key in t) {
+    switch (key) {
+      case 'name': case 'datatype': case 'shape':
+        break;
+      case 'data':
+        if (!Array.isArray(t.data)) {
+          return false;
+        }
+        hasData = true;
+        break;
+      case 'parameters': {
+        const parameters = t.parameters;
+        if (!isPlainParameters(parameters, 'binary_data_size', isDimension)) {
+          return false;
+        }
+        hasSize = parameters.binary_data_size !== undefined;
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  if (hasData === hasSize) {
+    return false;
+  }
+  const name = t.name;
+  if (typeof name !== 'string' || name.length === 0 || !isDatatype(t.datatype)) {
+    return false;
+  }
+  const shape = t.shape;
+  if (!Array.isArray(shape)) {
+    return false;
+  }
+  for (let i = 0; i < shape.length; i++) {
+    if (!isDimension(shape[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Whether the names of `items` are all different (the hand-written side of {@link uniqueNames}). */
+export function hasUniqueNames(items: readonly { readonly name: string }[]): boolean {
+  const n = items.length;
+  if (n > 16) {
+    return new Set(items.map((item) => item.name)).size === n;
+  }
+  for (let i = 1; i < n; i++) {
+    const name = (items[i] as { readonly name: string }).name;
+    for (let j = 0; j < i; j++) {
+      if ((items[j] as { readonly name: string }).name === name) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 /** `inputs[0] ("features")`: how messages name a tensor. */
 export function tensorLabel(kind: string, index: number, name: string): string {
   return `${kind}[${index}] (${JSON.stringify(name)})`;
@@ -65,13 +163,24 @@ export function uniqueNames(items: readonly { readonly name: string }[], key: st
   });
 }
 
+/** Options of {@link decodeTensors}. */
+export interface DecodeOptions extends JsonReadOptions {
+  /**
+   * Copy binary tensors out of the body; `false` lets aligned fixed-size segments be views
+   * of it (see `readBinaryData`).
+   * @default true
+   */
+  readonly copyBinary?: boolean;
+}
+
 /**
  * Converts the tensors of a parsed envelope: JSON `data` through `readJsonData`, binary
- * ones from consecutive segments of `body.binary`, in order.
+ * ones from consecutive segments of `body.binary`, in order (copied unless
+ * `options.copyBinary` is false).
  *
  * @throws InferenceError INVALID_DATATYPE, INVALID_BINARY_DATA, or the codes of `readJsonData`
  */
-export function decodeTensors(kind: 'inputs' | 'outputs', entries: readonly WireTensor[], body: SplitBody, options: JsonReadOptions = {}): Tensor[] {
+export function decodeTensors(kind: 'inputs' | 'outputs', entries: readonly WireTensor[], body: SplitBody, options: DecodeOptions = {}): Tensor[] {
   let total = 0;
   let firstBinary: string | undefined;
   entries.forEach((entry, i) => {
@@ -93,6 +202,7 @@ export function decodeTensors(kind: 'inputs' | 'outputs', entries: readonly Wire
     throw new InferenceError(InferenceErrorCode.INVALID_BINARY_DATA,
       `the body has ${plural(body.binary.length, 'byte')} after the JSON header but the ${kind}' parameters.binary_data_size add up to ${total}`);
   }
+  const copy = options.copyBinary ?? true;
   let pos = 0;
   return entries.map((entry, i) => {
     const label = tensorLabel(kind, i, entry.name);
@@ -102,16 +212,29 @@ export function decodeTensors(kind: 'inputs' | 'outputs', entries: readonly Wire
     if (size === undefined) {
       data = readJsonData(datatype, entry.shape, entry.data as unknown[], label, options);
     } else {
-      data = readBinaryData(datatype, entry.shape, body.binary.subarray(pos, pos + size), label);
+      data = readBinaryData(datatype, entry.shape, body.binary.subarray(pos, pos + size), label, copy);
       pos += size;
     }
     const parameters = withoutBinarySize(entry.parameters);
-    return { name: entry.name, datatype, shape: entry.shape, data, ...(parameters ? { parameters } : {}) };
+    return parameters
+      ? { name: entry.name, datatype, shape: entry.shape, data, parameters }
+      : { name: entry.name, datatype, shape: entry.shape, data };
   });
 }
 
 function withoutBinarySize(parameters: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (parameters === undefined) {
+    return undefined;
+  }
+  let onlySize = true;
+  for (const key in parameters) {
+    if (key !== 'binary_data_size') {
+      onlySize = false;
+      break;
+    }
+  }
+  if (onlySize) {
+    // The common case of binary tensors: nothing is left.
     return undefined;
   }
   const { binary_data_size: _dropped, ...rest } = parameters;
@@ -123,6 +246,22 @@ function withoutBinarySize(parameters: Record<string, unknown> | undefined): Rec
  * with `parameters.binary_data_size` and no `data`.
  */
 export function tensorJson(tensor: Tensor, binarySize: number | undefined): string {
+  const name = tensor.name;
+  const shape = tensor.shape;
+  if (typeof name !== 'string' || typeof tensor.datatype !== 'string' || tensor.parameters !== undefined || !Array.isArray(shape)) {
+    return tensorJsonGeneral(tensor, binarySize);
+  }
+  // The common case, written directly: the same text as the general path, without the
+  // intermediate objects.
+  let head = `{"name":${JSON.stringify(name)},"shape":${JSON.stringify(shape)},"datatype":${JSON.stringify(tensor.datatype)}`;
+  if (binarySize !== undefined) {
+    head += `,"parameters":{"binary_data_size":${JSON.stringify(binarySize)}}}`;
+    return head;
+  }
+  return `${head},"data":${writeJsonData(tensor.datatype, tensor.data)}}`;
+}
+
+function tensorJsonGeneral(tensor: Tensor, binarySize: number | undefined): string {
   const parameters = { ...withoutBinarySize(tensor.parameters), ...(binarySize === undefined ? {} : { binary_data_size: binarySize }) };
   const head = JSON.stringify({
     name: tensor.name,

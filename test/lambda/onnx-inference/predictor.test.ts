@@ -4,7 +4,7 @@
  * error code the predictor raises, with its HTTP status.
  */
 import * as path from 'node:path';
-import { decodeInferenceResponse, encodeInferenceRequest, InferenceError, type Datatype } from '../../../lib/inference';
+import { decodeInferenceResponse, encodeInferenceRequest, encodeInferenceResponse, InferenceError, type Datatype } from '../../../lib/inference';
 import { createPredictor, type Predictor } from '../../../lambda/onnx-inference/predictor';
 import { expectClose, ONNX_FIXTURES, plain, REFERENCE_CASES, toTensor } from '../../support/onnx-fixtures';
 
@@ -55,6 +55,49 @@ describe.each(REFERENCE_CASES.map((c) => [caseName(c), c] as const))('%s', (_nam
       const t = response.outputs.find((o) => o.name === name)!;
       expect(t.shape).toEqual(ref.shape);
       expectClose(ref.datatype, plain(t.datatype, t.data), ref.data);
+    }
+  });
+});
+
+describe('inferBody fast paths', () => {
+  /** The binary request of `c` with its header padded by `pad` spaces, in a fresh buffer. */
+  function paddedBody(c: (typeof REFERENCE_CASES)[number], pad: number): { body: Uint8Array; headerLength: number } {
+    const encoded = encodeInferenceRequest({ inputs: Object.entries(c.inputs).map(([name, t]) => toTensor(name, t)), binaryInputs: true, binaryOutputs: true });
+    const header = Buffer.from(`${Buffer.from(encoded.body.subarray(0, encoded.headerLength)).toString('utf8')}${' '.repeat(pad)}`);
+    const body = new Uint8Array(header.length + encoded.body.length - encoded.headerLength!);
+    body.set(header);
+    body.set(encoded.body.subarray(encoded.headerLength), header.length);
+    return { body, headerLength: header.length };
+  }
+
+  test('reads an aligned binary input in place and copies an unaligned one, with the same answers', async () => {
+    const c = REFERENCE_CASES.find((x) => x.model === 'mlp.onnx')!;
+    const p = await predictor(c.model);
+    const base = paddedBody(c, 0).headerLength;
+    for (const residue of [0, 1, 2, 3]) {
+      const { body, headerLength } = paddedBody(c, (((residue - base) % 4) + 4) % 4);
+      expect(headerLength % 4).toBe(residue);
+      const before = Buffer.from(body);
+      const { encoded, request } = await p.inferBody(body, headerLength);
+      const input = request.inputs[0]!.data as Float32Array;
+      expect(input.buffer === body.buffer).toBe(residue === 0);
+      expect(Buffer.from(body).equals(before)).toBe(true);
+      const response = decodeInferenceResponse(encoded.body, encoded.headerLength);
+      for (const [name, ref] of Object.entries(c.outputs)) {
+        const t = response.outputs.find((o) => o.name === name)!;
+        expectClose(ref.datatype, plain(t.datatype, t.data), ref.data);
+      }
+    }
+  });
+
+  test.each(REFERENCE_CASES.map((c) => [caseName(c), c] as const))('%s: the trusted response encoding is byte for byte the checked one', async (_name, c) => {
+    const p = await predictor(c.model);
+    for (const binaryOutputs of [true, false]) {
+      const encoded = encodeInferenceRequest({ id: 'r-1', inputs: Object.entries(c.inputs).map(([name, t]) => toTensor(name, t)), binaryInputs: true, binaryOutputs });
+      const { encoded: out, response } = await p.inferBody(encoded.body, encoded.headerLength);
+      const checked = encodeInferenceResponse(response, () => binaryOutputs);
+      expect(Buffer.from(out.body).equals(Buffer.from(checked.body))).toBe(true);
+      expect([out.contentType, out.headerLength]).toEqual([checked.contentType, checked.headerLength]);
     }
   });
 });
