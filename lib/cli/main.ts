@@ -5,6 +5,7 @@
 import { SovereignMlError } from '../errors';
 import { ExitCode, type CliIo } from './cli-io';
 import { runBaseline } from './baseline-command';
+import { runDrift } from './drift-command';
 import { runResidency } from './residency-command';
 
 export { ExitCode, type CliIo } from './cli-io';
@@ -18,6 +19,7 @@ interface Command {
 const COMMANDS: Readonly<Record<string, Command>> = {
   residency: { summary: 'check synthesized CloudFormation against a data-residency boundary', run: runResidency },
   baseline: { summary: 'build a drift baseline from reference data (CSV or JSON lines)', run: runBaseline },
+  drift: { summary: 'evaluate local capture files against a drift baseline', run: runDrift },
 };
 
 /** The top-level help text. */

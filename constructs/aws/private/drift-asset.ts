@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { assetFolder } from './asset-folder';
 import { BUNDLE_FILE, bundleEntry } from './bundle';
 
 /** Entry point of the drift job, relative to the package root. */
@@ -19,25 +19,9 @@ export function buildDriftAsset(baselineFile: string): string {
     [baselineFile, 'baseline.json'],
   ];
   const hash = createHash('sha256');
-  const contents = files.map(([from, to]) => {
+  for (const [from, to] of files) {
     const bytes = fs.readFileSync(from);
     hash.update(`${to}\0${bytes.length}\0`).update(bytes);
-    return [to, bytes] as const;
-  });
-  const dir = path.join(os.tmpdir(), 'sovereign-ml-drift-assets', hash.digest('hex').slice(0, 24));
-  // The staging folder is renamed into place whole, so an existing folder is complete.
-  if (!fs.existsSync(dir)) {
-    const staging = `${dir}.${process.pid}.tmp`;
-    fs.rmSync(staging, { recursive: true, force: true });
-    fs.mkdirSync(staging, { recursive: true });
-    for (const [to, bytes] of contents) fs.writeFileSync(path.join(staging, to), bytes);
-    try {
-      fs.renameSync(staging, dir);
-    } catch (e) {
-      // Another synth in parallel got there first with the same content.
-      fs.rmSync(staging, { recursive: true, force: true });
-      if (!fs.existsSync(dir)) throw e;
-    }
   }
-  return dir;
+  return assetFolder('sovereign-ml-drift-assets', hash.digest('hex').slice(0, 24), files);
 }

@@ -8,8 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { assetFolder } from './asset-folder';
 import { BUNDLE_FILE, bundleEntry } from './bundle';
 
 /** Lambda architectures, as named in onnxruntime-node's binary folders. */
@@ -54,25 +54,7 @@ export function buildOnnxAsset(options: OnnxAssetOptions): string {
     hash.update(`${to}\0${stat.size}\0`);
     if (to === options.outputName || to.startsWith('chunk-') || to.endsWith('package.json') || to.startsWith('model/')) hash.update(fs.readFileSync(from));
   }
-  const dir = path.join(os.tmpdir(), 'sovereign-ml-onnx-assets', hash.digest('hex').slice(0, 24));
-  // The staging folder is renamed into place whole, so an existing folder is complete.
-  if (!fs.existsSync(dir)) {
-    const staging = `${dir}.${process.pid}.tmp`;
-    fs.rmSync(staging, { recursive: true, force: true });
-    for (const [from, to] of files) {
-      const dest = path.join(staging, to);
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
-      fs.copyFileSync(from, dest);
-    }
-    try {
-      fs.renameSync(staging, dir);
-    } catch (e) {
-      // Another synth in parallel got there first with the same content.
-      fs.rmSync(staging, { recursive: true, force: true });
-      if (!fs.existsSync(dir)) throw e;
-    }
-  }
-  return dir;
+  return assetFolder('sovereign-ml-onnx-assets', hash.digest('hex').slice(0, 24), files);
 }
 
 function isRuntimeFile(file: string): boolean {

@@ -15,7 +15,7 @@ describe('sovereign-ml', () => {
   });
 
   test.each([
-    [['drift'], 'sovereign-ml: unknown command "drift"'],
+    [['nope'], 'sovereign-ml: unknown command "nope"'],
     [['toString'], 'sovereign-ml: unknown command "toString"'],
     [[], 'sovereign-ml: missing command'],
   ])('fails with exit 2 and the usage on stderr for %j', async (argv, message) => {

@@ -1,0 +1,190 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { main } from '../../../lib/cli/main';
+import { BaselineBuilder } from '../../../lib/drift';
+import { tempDir } from '../../support/app';
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
+  return { code, stdout, stderr };
+}
+
+/** mulberry32 uniforms in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Roughly normal(0, 1): a sum of 12 uniforms minus 6. */
+function normal(u: () => number): number {
+  let s = 0;
+  for (let i = 0; i < 12; i++) s += u();
+  return s - 6;
+}
+
+function captureLine(values: number[], i: number, v = 1): string {
+  return JSON.stringify({
+    kind: 'sovereign-ml.capture', v, time: '2026-11-24T06:00:00.000Z', model: { name: 'm', version: '1' }, requestId: `r-${i}`,
+    inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3], data: values }],
+    outputs: [{ name: 'p', datatype: 'FP32', shape: [1, 1], data: [0.1] }],
+  });
+}
+
+const SCRIPT = '<script>alert("x")</script>';
+
+/**
+ * A baseline of 500 rows (a, b, c ~ N(0,1), N(10,2), N(-5,1)) and a capture dir:
+ * - hour 06: 150 records, plus 1 truncated record holding a <script>, 1 v2 record,
+ *   1 blank line, 1 platform log line (ignored with --format onnx);
+ * - hour 07 (gzip): 150 records, plus 1 non-JSON line with the capture marker;
+ * - hour 08: a file with the gzip magic bytes and garbage (a corrupt object).
+ * Feature b is shifted by +1.5 standard deviations in the capture.
+ */
+function fixture(): { dir: string; baseline: string; capture: string } {
+  const dir = tempDir();
+  const u = mulberry32(42);
+  const row = (shift: number) => [normal(u), 10 + 2 * normal(u) + shift, -5 + normal(u)];
+  const builder = new BaselineBuilder(['a', 'b', 'c'], { seed: 7 });
+  for (let i = 0; i < 500; i++) builder.addRow(row(0));
+  const baseline = path.join(dir, 'baseline.json');
+  fs.writeFileSync(baseline, JSON.stringify(builder.build()));
+  const capture = path.join(dir, 'capture');
+  for (const h of ['06', '07', '08']) fs.mkdirSync(path.join(capture, '2026', '11', '24', h), { recursive: true });
+  const records = (from: number) => Array.from({ length: 150 }, (_, i) => captureLine(row(3), from + i));
+  const first = records(0);
+  first.splice(10, 0, `${captureLine([1, 2, 3], 9999).slice(0, 60)}${SCRIPT}`);
+  first.splice(20, 0, captureLine([1, 2, 3], 9998, 2));
+  first.splice(30, 0, '');
+  first.splice(40, 0, 'START RequestId: 1234 Version: $LATEST');
+  fs.writeFileSync(path.join(capture, '2026/11/24/06/part-1.jsonl'), `${first.join('\n')}\n`);
+  const second = records(1000);
+  second.splice(5, 0, 'oops sovereign-ml.capture oops');
+  fs.writeFileSync(path.join(capture, '2026/11/24/07/part-2.jsonl.gz'), zlib.gzipSync(`${second.join('\n')}\n`));
+  fs.writeFileSync(path.join(capture, '2026/11/24/08/part-3.gz'), Buffer.from([0x1f, 0x8b, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08]));
+  return { dir, baseline, capture };
+}
+
+const fx = fixture();
+const base = ['drift', '--baseline', fx.baseline, '--capture', fx.capture, '--format', 'onnx'];
+
+function tableRow(stdout: string, feature: string): string {
+  const line = stdout.split('\n').find((l) => l.startsWith(`${feature} `));
+  if (line === undefined) throw new Error(`no row for ${feature} in\n${stdout}`);
+  return line;
+}
+
+test('flags the shifted feature as DRIFT, the others not, with exact accounting', async () => {
+  const r = await run([...base, '--drift-share', '0.3']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(1);
+  expect(tableRow(r.stdout, 'b')).toMatch(/^b\s+ks\s.*DRIFT\s+300\s+0$/);
+  expect(tableRow(r.stdout, 'a')).toMatch(/✓\s+300\s+0$/);
+  expect(tableRow(r.stdout, 'c')).toMatch(/✓\s+300\s+0$/);
+  expect(r.stdout).toContain('drift: 3 capture files, baseline of 500 rows');
+  expect(r.stdout).toContain('DATASET DRIFT: 1 of 3 features drifted');
+  expect(r.stdout).toContain('lines: 305 read, 300 analyzed (300 rows), 3 rejected (1 not-json, 1 truncated-json, 1 unsupported-version), 1 blank, 1 ignored');
+  expect(r.stdout).toContain('corrupt objects: 1');
+  expect(r.stdout).toMatch(/part-3\.gz: CORRUPT_GZIP/);
+});
+
+test('with the default drift share one drifted feature of three is no dataset drift: exit 0', async () => {
+  const r = await run(base);
+  expect(r.code).toBe(0);
+  expect(tableRow(r.stdout, 'b')).toContain('DRIFT');
+  expect(r.stdout).toContain('no dataset drift: 1 of 3 features drifted');
+});
+
+test('--format auto rejects the platform log line instead of ignoring it', async () => {
+  const r = await run(['drift', '--baseline', fx.baseline, '--capture', fx.capture]);
+  expect(r.stdout).toContain('lines: 305 read, 300 analyzed (300 rows), 4 rejected (2 not-json, 1 truncated-json, 1 unsupported-version), 1 blank, 0 ignored');
+});
+
+test('--json prints the report and the accounting', async () => {
+  const r = await run([...base, '--drift-share', '0.3', '--json']);
+  expect(r.code).toBe(1);
+  const doc = JSON.parse(r.stdout) as {
+    files: number;
+    report: { status: string; records: number; datasetDrift: boolean; features: Array<{ feature: string; method: string; drifted: boolean; count: number; pValue: number }> };
+    stats: { linesRead: number; linesAnalyzed: number; linesRejected: number; linesBlank: number; linesIgnored: number; objectsCorrupt: number; rejectedByReason: Record<string, number>; examples: Array<{ excerpt: string }> };
+  };
+  expect(doc.files).toBe(3);
+  expect(doc.report).toMatchObject({ status: 'ok', records: 300, datasetDrift: true });
+  expect(doc.report.features.map((f) => [f.feature, f.method, f.drifted, f.count])).toEqual([['a', 'ks', false, 300], ['b', 'ks', true, 300], ['c', 'ks', false, 300]]);
+  expect(doc.report.features[1]!.pValue).toBeLessThan(0.05);
+  expect(doc.stats).toMatchObject({ linesRead: 305, linesAnalyzed: 300, linesRejected: 3, linesBlank: 1, linesIgnored: 1, objectsCorrupt: 1 });
+  expect(doc.stats.rejectedByReason).toMatchObject({ 'not-json': 1, 'truncated-json': 1, 'unsupported-version': 1, 'malformed': 0 });
+  expect(doc.stats.examples.some((x) => x.excerpt.includes(SCRIPT))).toBe(true);
+});
+
+test('--html writes a self-contained report with a chart per feature and escaped examples', async () => {
+  const out = path.join(fx.dir, 'report.html');
+  const r = await run([...base, '--html', out]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(`html report -> ${out}`);
+  const html = fs.readFileSync(out, 'utf8');
+  expect(html.match(/<svg /g)).toHaveLength(3);
+  expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+  expect(html).not.toContain('<script');
+  expect(html).not.toMatch(/<link|src=|href=/);
+  expect(html).toContain('baseline</text>');
+  expect(html).toContain('current</text>');
+  expect(html).toContain('CORRUPT_GZIP');
+  expect(html).toMatch(/class="drift">DRIFT/);
+});
+
+test('insufficient data is exit 0 with a clear message', async () => {
+  const r = await run([...base, '--min-records', '1000']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('insufficient data: 300 rows analyzed, at least 1000 needed for a verdict');
+  expect(r.stdout).toContain('lines: 305 read');
+});
+
+test('reads single files given after --capture', async () => {
+  const r = await run(['drift', '--baseline', fx.baseline, '--capture', path.join(fx.capture, '2026/11/24/07/part-2.jsonl.gz'), '--min-records', '10', '--json']);
+  const doc = JSON.parse(r.stdout) as { files: number; report: { records: number } };
+  expect(doc).toMatchObject({ files: 1, report: { records: 150 } });
+});
+
+test.each([
+  [['drift', '--baseline', 'missing.json', '--capture', '.'], 'cannot read baseline missing.json'],
+  [['drift', '--capture', '.'], '--baseline <baseline.json> is required'],
+  [['drift', '--baseline', 'x.json'], '--capture <files|dir> is required'],
+  [['drift', '--baseline', 'x.json', '--capture', '.', '--format', 'csv'], '--format must be sagemaker, onnx or auto'],
+  [['drift', '--baseline', 'x.json', '--capture', '.', '--min-records', '0'], '--min-records must be a positive integer'],
+  [['drift', '--baseline', 'x.json', '--capture', '.', '--colour', 'red'], 'unknown option --colour'],
+])('exit 2 with a one-line reason: %j', async (argv, phrase) => {
+  const r = await run(argv);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(phrase);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+});
+
+test('an invalid baseline and an empty capture directory are exit 2', async () => {
+  const bad = path.join(fx.dir, 'bad.json');
+  fs.writeFileSync(bad, '{"format":"other"}');
+  const r1 = await run(['drift', '--baseline', bad, '--capture', fx.capture]);
+  expect(r1.code).toBe(2);
+  expect(r1.stderr).toContain('is not a valid baseline');
+  const empty = path.join(fx.dir, 'empty');
+  fs.mkdirSync(empty);
+  const r2 = await run(['drift', '--baseline', fx.baseline, '--capture', empty]);
+  expect(r2.code).toBe(2);
+  expect(r2.stderr).toContain(`no capture files in directory ${empty}`);
+  expect(r2.stderr.trim().split('\n')).toHaveLength(1);
+});
+
+test('drift is listed in the usage and has a help text', async () => {
+  expect((await run(['--help'])).stdout).toMatch(/^ {2}drift +evaluate local capture files/m);
+  const r = await run(['drift', '--help']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('usage: sovereign-ml drift --baseline');
+});
