@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -12,7 +15,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as z from 'zod';
-import { readBaselineFile, selectMethod, type BaselineDocument, type DriftMethod } from '../../lib/drift';
+import { SovereignMlError } from '../../lib/errors';
+import { baselineFromModelMonitorStatistics, readBaselineFile, selectMethod, type BaselineDocument, type DriftMethod } from '../../lib/drift';
 import { DataClass } from '../../lib/residency/data-class';
 import { checkedNumber } from '../../lib/validation';
 import type { DriftSource, DriftSourceConfig } from './drift-source';
@@ -41,6 +45,28 @@ export class Baseline {
   public static fromFile(file: string): Baseline {
     const absolute = path.resolve(file);
     return new Baseline(absolute, readBaselineFile(absolute));
+  }
+
+  /**
+   * An existing SageMaker Model Monitor `statistics.json` (KLL buckets), converted now. PSI
+   * and chi-square use its buckets exactly; KS and Wasserstein use a sample rebuilt from
+   * the KLL sketch, an approximation.
+   * @throws SovereignMlError INVALID_PROPS naming the file and the bad field
+   */
+  public static fromModelMonitorStatistics(file: string): Baseline {
+    const absolute = path.resolve(file);
+    let json: unknown;
+    try {
+      json = JSON.parse(fs.readFileSync(absolute, 'utf8'));
+    } catch (cause) {
+      throw new SovereignMlError(ErrorCode.INVALID_PROPS, `Model Monitor statistics ${absolute} cannot be read as JSON: ${(cause as Error).message}`, { cause });
+    }
+    const doc = baselineFromModelMonitorStatistics(json, { source: absolute });
+    const text = `${JSON.stringify(doc)}\n`;
+    const converted = path.join(os.tmpdir(), 'sovereign-ml-baselines', `${createHash('sha256').update(text).digest('hex').slice(0, 24)}.json`);
+    fs.mkdirSync(path.dirname(converted), { recursive: true });
+    fs.writeFileSync(converted, text);
+    return new Baseline(converted, doc);
   }
 
   /** Names of the features, in baseline order (the model output is not one of them). */

@@ -23,7 +23,7 @@ import {
   CaptureReader, CaptureStreamError, createCaptureStats, linesOf, recordCorruptObject,
   type CaptureFeature, type CaptureOutputOptions, type CaptureStats,
 } from '../../lib/capture';
-import { addValue, emptyWindow, evaluateDrift, mergeWindows, type BaselineDocument, type DriftPolicy, type DriftReport, type FeatureWindow } from '../../lib/drift';
+import { addHashedValue, emptyWindow, fnv1a, recordHash, evaluateDrift, mergeWindows, type BaselineDocument, type DriftPolicy, type DriftReport, type FeatureWindow } from '../../lib/drift';
 import { ErrorCode, SovereignMlError } from '../../lib/errors';
 
 /** The capture layout: SageMaker data capture, or the ONNX function's Firehose capture. */
@@ -149,15 +149,18 @@ export async function buildWindows(
       ...(baseline.output ? { output: options.output ?? {} } : {}),
     });
     const body = await deps.openObject(options.bucket, key);
+    const objectHash = fnv1a(key);
     let lineNo = 0;
     try {
       for await (const line of linesOf(body)) {
         lineNo++;
         const rows = reader.readLine(line);
         rows.forEach((row, rowIdx) => {
-          const id = `${key}:${lineNo}:${rowIdx}`;
-          baseline.features.forEach((f, i) => addValue(part.features[f.name]!, f, row.features[i] ?? null, id));
-          if (baseline.output && part.output) addValue(part.output, baseline.output, row.output, id);
+          // One hash per row, from the object and the row's position: the same record gets
+          // the same hash however the objects are split between runs.
+          const hash = recordHash(objectHash, lineNo, rowIdx);
+          baseline.features.forEach((f, i) => addHashedValue(part.features[f.name]!, f, row.features[i] ?? null, hash));
+          if (baseline.output && part.output) addHashedValue(part.output, baseline.output, row.output, hash);
         });
       }
     } catch (error) {

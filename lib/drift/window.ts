@@ -46,6 +46,15 @@ export function emptyWindow(feature: FeatureBaseline): FeatureWindow {
  * hash decides sample membership.
  */
 export function addValue(window: FeatureWindow, feature: FeatureBaseline, value: number | string | null, key: string, sampleSize = DEFAULT_WINDOW_SAMPLE): void {
+  addHashedValue(window, feature, value, fnv1a(key), sampleSize);
+}
+
+/**
+ * Like {@link addValue}, with the record's hash computed once by the caller (a row adds a
+ * value to every feature; hashing its identity once per row, not per feature, matters at
+ * a million rows). Any hash that depends only on the record's identity keeps merges exact.
+ */
+export function addHashedValue(window: FeatureWindow, feature: FeatureBaseline, value: number | string | null, hash: number, sampleSize = DEFAULT_WINDOW_SAMPLE): void {
   if (value === null || value === '') {
     window.missing++;
     return;
@@ -55,7 +64,7 @@ export function addValue(window: FeatureWindow, feature: FeatureBaseline, value:
     const v = typeof value === 'number' ? value : Number(value);
     window.sum += v;
     window.binCounts[binIndex(v, feature.binEdges)]!++;
-    offer(window.sample, fnv1a(key), v, sampleSize);
+    offer(window.sample, hash, v, sampleSize);
   } else if (window.kind === 'categorical') {
     const c = String(value);
     const k = c in window.categories ? c : OTHER_CATEGORY;
@@ -117,6 +126,13 @@ function siftDown(h: Array<[number, number]>, i: number): void {
     [h[i], h[m]] = [h[m]!, h[i]!];
     i = m;
   }
+}
+
+/** A record hash from an object's hash and the record's line and row numbers. */
+export function recordHash(objectHash: number, line: number, row: number): number {
+  let h = Math.imul(objectHash ^ line, 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 15) ^ row, 0x85ebca77);
+  return (h ^ (h >>> 13)) >>> 0;
 }
 
 /** FNV-1a, 32 bits. */

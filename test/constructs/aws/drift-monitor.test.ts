@@ -278,3 +278,38 @@ test('an ONNX function with capture, its registry and a drift monitor synthesize
   expect(result.error).toBeUndefined();
   expect(errorViolations(result)).toEqual([]);
 });
+
+describe('Baseline.fromModelMonitorStatistics', () => {
+  test('converts a Model Monitor statistics.json and ships the converted baseline', () => {
+    const file = path.join(tempDir(), 'statistics.json');
+    // A statistics.json written to the schema on
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-byoc-statistics.html
+    fs.writeFileSync(file, JSON.stringify({
+      version: 0.0,
+      dataset: { item_count: 10 },
+      features: [{
+        name: 'claim_amount', inferred_type: 'Fractional',
+        numerical_statistics: {
+          common: { num_present: 10, num_missing: 0 }, mean: 5.5, sum: 55, std_dev: 2.87, min: 1, max: 10,
+          distribution: { kll: {
+            buckets: [{ lower_bound: 1, upper_bound: 5.5, count: 5 }, { lower_bound: 5.5, upper_bound: 10, count: 5 }],
+            sketch: { parameters: { c: 0.64, k: 2048 }, data: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]] },
+          } },
+        },
+      }],
+    }));
+    const baseline = Baseline.fromModelMonitorStatistics(file);
+    expect(baseline.featureNames).toEqual(['claim_amount']);
+    const converted = JSON.parse(fs.readFileSync(baseline.file, 'utf8')) as { features: Array<{ binEdges: number[]; binCounts: number[] }> };
+    expect(converted.features[0]!.binEdges).toEqual([1, 5.5, 10]);
+    expect(converted.features[0]!.binCounts).toEqual([5, 5]);
+  });
+
+  test('fails when the file is not JSON', () => {
+    const file = path.join(tempDir(), 'statistics.json');
+    fs.writeFileSync(file, '{"version":');
+    const e = errorOf(() => Baseline.fromModelMonitorStatistics(file));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toContain(`Model Monitor statistics ${file} cannot be read as JSON`);
+  });
+});
