@@ -11,21 +11,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ksTwoSample } from '../lib/drift';
+import { uniforms } from './fixtures/sagemaker-capture-files';
 
 const N = Number(process.env.BENCH_KS_N ?? 1_000_000);
 const ROUNDS = 5;
 const PYTHON = '/usr/bin/python3';
 
-/** mulberry32 uniforms in (0, 1). */
-function uniforms(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t = (t + Math.imul(t ^ (t >>> 7), t | 61)) ^ t;
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-}
 
 /** n normal doubles with mean `shift` (Box-Muller on mulberry32). */
 function normals(n: number, seed: number, shift: number): Float64Array {

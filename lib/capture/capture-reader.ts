@@ -24,7 +24,7 @@ import {
   CAPTURE_REJECT_REASONS, classifyJsonFailure, readInputRows, readOutputValues, tensorOutputValues, tensorsToRows,
   type CaptureCell, type CaptureFeature, type CaptureOutputOptions, type CaptureRejectReason, type PayloadFailure,
 } from './payload';
-import { decodeCapturedData, toSageMakerCaptureEvent, type SageMakerCaptureEvent } from './sagemaker-capture';
+import { decodeCapturedData, parseJsonLine, toSageMakerCaptureEvent, type SageMakerCaptureEvent } from './sagemaker-capture';
 
 /** One row for drift statistics. */
 export interface CaptureRow {
@@ -216,13 +216,9 @@ export class CaptureReader {
   private parse(line: string): LineResult {
     const format = this.options.format;
     if (format === 'onnx') return this.parseOnnxLine(line);
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      const failure = classifyJsonFailure(line);
-      return { failure, detail: failure === 'truncated-json' ? 'line ends inside JSON' : 'line is not JSON' };
-    }
+    const json = parseJsonLine(line);
+    if ('failure' in json) return json;
+    const value = json.value;
     if (format === 'auto' && typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === CAPTURE_KIND) {
       return this.parseOnnxLine(line);
     }

@@ -107,14 +107,18 @@ export function toSageMakerCaptureEvent(value: unknown): { event: SageMakerCaptu
  * rest.
  */
 export function parseSageMakerCaptureLine(line: string): { event: SageMakerCaptureEvent } | { failure: SageMakerCaptureFailure; detail: string } {
-  let value: unknown;
+  const parsed = parseJsonLine(line);
+  return 'failure' in parsed ? parsed : toSageMakerCaptureEvent(parsed.value);
+}
+
+/** A line's JSON value, or why it is not JSON (truncated or otherwise). */
+export function parseJsonLine(line: string): { value: unknown } | { failure: ReturnType<typeof classifyJsonFailure>; detail: string } {
   try {
-    value = JSON.parse(line);
+    return { value: JSON.parse(line) as unknown };
   } catch {
     const failure = classifyJsonFailure(line);
     return { failure, detail: failure === 'truncated-json' ? 'line ends inside JSON' : 'line is not JSON' };
   }
-  return toSageMakerCaptureEvent(value);
 }
 
 /**
