@@ -1,0 +1,6 @@
+/**
+ * The seam between sovereign-ml and CDK for Terraform: every import of `cdktf` itself
+ * goes through this file (provider bindings through `./providers`), so that moving to
+ * the community fork CDK Terrain (`cdktn`) changes these two files, not the constructs.
+ */
+export { App, Fn, TerraformOutput, TerraformStack, Testing, Token, type IValidation, type TerraformProvider, type TerraformResource } from 'cdktf';
