@@ -14,7 +14,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import { finished } from 'node:stream/promises';
-import { InferenceError, InferenceErrorCode } from '../../lib/inference';
+import { alignedRequestBody, headerLengthForLayout, InferenceError, InferenceErrorCode } from '../../lib/inference';
 import { createCapture } from './capture';
 import { ModelLoadError, resolveModelFile, type ModelSource } from './model-source';
 import { createPredictor, type Predictor } from './predictor';
@@ -115,7 +115,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const route = createRouter({ predictor: () => predictor, onInference: (q, r) => capture?.(q, r, requestId) });
     let body: Buffer;
     try {
-      body = await readBody(req, options.maxBodyBytes);
+      body = await readRequestBody(req, options.maxBodyBytes);
     } catch (e) {
       const err = e instanceof InferenceError ? e : new InferenceError(InferenceErrorCode.INVALID_REQUEST, 'the request body could not be read');
       send(res, err.status, { 'content-type': 'application/json', connection: 'close' }, Buffer.from(JSON.stringify(err.toBody())));
@@ -152,7 +152,13 @@ function send(res: http.ServerResponse, status: number, headers: Record<string, 
   res.end(body);
 }
 
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Reads a request body of at most `limit` bytes. With an `Inference-Header-Content-Length`
+ * header, the chunks are joined into a buffer whose binary section is aligned (see
+ * alignedRequestBody), so binary tensors are read in place, not copied again.
+ * @throws InferenceError PAYLOAD_TOO_LARGE over the limit
+ */
+export function readRequestBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {
@@ -176,7 +182,18 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(c);
     };
     req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      const raw = req.headers['inference-header-content-length'];
+      const headerLength = headerLengthForLayout(typeof raw === 'string' ? raw : undefined);
+      if (headerLength === undefined) {
+        resolve(Buffer.concat(chunks, size));
+        return;
+      }
+      const body = alignedRequestBody(size, headerLength);
+      let pos = 0;
+      for (const c of chunks) pos += c.copy(body, pos);
+      resolve(body);
+    });
     req.on('error', reject);
   });
 }

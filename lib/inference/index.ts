@@ -12,4 +12,5 @@ export { InferenceError, InferenceErrorCode, type InferenceErrorOptions } from '
 export { DEFAULT_MAX_REQUEST_BYTES, parseInferenceRequest, type InferenceRequest, type ParseOptions, type RequestedOutput } from './request';
 export { decodeInferenceResponse, encodeInferenceResponse, type EncodedResponse, type InferenceResponse } from './response';
 export { encodeInferenceRequest, type EncodeRequestInput, type EncodedRequest } from './request-encode';
+export { alignedRequestBody, BINARY_SECTION_ALIGNMENT, headerLengthForLayout } from './aligned-request-body';
 export { datatypeToOnnxType, onnxTypeToDatatype, type ModelMetadata, type TensorMetadata } from './metadata';

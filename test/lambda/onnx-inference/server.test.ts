@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { parseCaptureLine, type CaptureRecord } from '../../../lib/capture';
-import { decodeInferenceResponse, encodeInferenceRequest, type Datatype, type TensorMetadata } from '../../../lib/inference';
+import { decodeInferenceResponse, encodeInferenceRequest, parseInferenceRequest, type Datatype, type TensorMetadata } from '../../../lib/inference';
+import { readRequestBody } from '../../../lambda/onnx-inference/server';
 import { buildOnnxServer } from '../../../scripts/build-onnx-server';
 import { tempDir } from '../../support/app';
 import { expectClose, ONNX_FIXTURES, plain, REFERENCE_CASES, toTensor, type RefCase } from '../../support/onnx-fixtures';
@@ -357,5 +358,49 @@ describe('process lifecycle', () => {
     expect(exit).toEqual({ code: 2, signal: null });
     expect(proc.stderr()).toContain(phrase);
     expect(proc.lines.filter((l) => l !== '')).toEqual([]);
+  }, TEST_TIMEOUT);
+});
+
+describe('request bodies over a real socket (readRequestBody)', () => {
+  let server: http.Server;
+  let url = '';
+  const bodies: Buffer[] = [];
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      readRequestBody(req, 1 << 20).then((body) => { bodies.push(body); res.end('ok'); }, () => res.end('error'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+
+  /** POSTs `body` in chunks of `chunk` bytes and returns the Buffer the server read. */
+  function roundTrip(body: Uint8Array, headers: Record<string, string>, chunk: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', agent: false, headers: { 'transfer-encoding': 'chunked', ...headers } }, (res) => {
+        res.resume().on('end', () => resolve(bodies.pop()!));
+      });
+      req.on('error', reject);
+      for (let i = 0; i < body.length; i += chunk) req.write(body.subarray(i, i + chunk));
+      req.end();
+    });
+  }
+
+  const c = REFERENCE_CASES.find((x) => x.model === 'mlp.onnx' && x.inputs.features!.shape[0] === 5)!;
+  test.each([[1, 7], [3, 64], [6, 1000], [0, 13]])('header padded by %i, %i-byte chunks: the FP32 tensor is an aligned view of the body, with numpy\'s inputs', async (pad, chunk) => {
+    const encoded = encodeInferenceRequest({ inputs: [toTensor('features', c.inputs.features!)], binaryInputs: true });
+    const header = Buffer.concat([Buffer.from(encoded.body.subarray(0, encoded.headerLength)), Buffer.from(' '.repeat(pad))]);
+    const sent = Buffer.concat([header, encoded.body.subarray(encoded.headerLength)]);
+    const body = await roundTrip(sent, { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) }, chunk);
+    expect(body.equals(sent)).toBe(true);
+    expect((body.byteOffset + header.length) % 8).toBe(0);
+    const data = parseInferenceRequest(body, { headerLength: header.length, copyBinary: false }).inputs[0]!.data as Float32Array;
+    expect({ inPlace: data.buffer === body.buffer, aligned: data.byteOffset % 8 }).toEqual({ inPlace: true, aligned: 0 });
+    expect(Array.from(data)).toEqual(c.inputs.features!.data);
+  }, TEST_TIMEOUT);
+
+  test('a JSON body (no header length) is read as sent', async () => {
+    const sent = Buffer.from(JSON.stringify({ inputs: jsonInputs(c) }));
+    expect((await roundTrip(sent, { 'content-type': 'application/json' }, 50)).equals(sent)).toBe(true);
   }, TEST_TIMEOUT);
 });
