@@ -3,4 +3,5 @@
  * goes through this file (provider bindings through `./providers`), so that moving to
  * the community fork CDK Terrain (`cdktn`) changes these two files, not the constructs.
  */
-export { App, Fn, TerraformOutput, TerraformStack, Testing, Token, type IValidation, type TerraformProvider, type TerraformResource } from 'cdktf';
+export { App, Fn, TerraformOutput, TerraformStack, Testing, Token, type TerraformProvider, type TerraformResource } from 'cdktf';
+export { AssetType, TerraformAsset, type TerraformElement } from 'cdktf';
