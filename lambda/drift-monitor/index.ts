@@ -3,6 +3,11 @@
  * report back to the capture bucket (SSE-KMS), prints the EMF metrics to stdout, and on
  * dataset drift starts a SageMaker pipeline and/or puts an EventBridge event.
  *
+ * Under the Distributed Map engine the same function runs the three steps of
+ * `./distributed` by the event's `mode`: `plan` (list and batch the window's objects),
+ * `partial` (one batch's windows), `reduce` (merge, then report exactly like a single run).
+ * OBJECTS_PER_BATCH (default 20) sizes the batches.
+ *
  * Environment: CAPTURE_BUCKET, CAPTURE_PREFIX, CAPTURE_FORMAT (`sagemaker` | `onnx`),
  * MODEL_NAME, WINDOW_MINUTES (default 60), REPORT_PREFIX (default `drift-reports/`),
  * POLICY_JSON (a `DriftPolicy`, optional), ON_DRIFT_PIPELINE_NAME (optional),
@@ -17,17 +22,29 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
 import { readBaselineFile, type BaselineDocument, type DriftPolicy } from '../../lib/drift';
 import { ErrorCode, SovereignMlError } from '../../lib/errors';
-import { runDriftJob, type DriftCaptureFormat, type DriftJobDeps, type DriftJobResult } from './drift-job';
+import { runDriftJob, type DriftCaptureFormat, type DriftJobResult } from './drift-job';
+import { buildPartial, deleteWork, planWindow, reducePartials, type DistributedJobDeps, type ManifestBatch, type PartialResult, type PlanResult } from './distributed';
 import { driftMetrics, emfLines } from './metrics';
 
 /** The invocation event (a schedule sends `{}`); `windowEnd` backfills a past window. */
 export interface DriftMonitorEvent {
+  readonly mode?: undefined;
   readonly windowEnd?: string;
 }
+
+/**
+ * The steps of the Distributed Map engine. `plan` takes the window's end from the
+ * execution's input (a backfill) or else its start time, so a retried step plans the
+ * same window.
+ */
+export type DistributedDriftEvent =
+  | { readonly mode: 'plan'; readonly input?: { readonly windowEnd?: string }; readonly executionStartTime: string }
+  | { readonly mode: 'partial'; readonly workPrefix: string; readonly batch: ManifestBatch }
+  | { readonly mode: 'reduce'; readonly workPrefix: string; readonly windowEnd: string };
 
 /** Outcome of one drift action. */
 export type DriftActionOutcome =
@@ -61,6 +78,7 @@ interface Config {
   readonly policy?: DriftPolicy;
   readonly pipelineName?: string;
   readonly eventBus?: string;
+  readonly objectsPerBatch: number;
 }
 
 const logger = new Logger({ serviceName: 'sovereign-ml-drift' });
@@ -70,24 +88,64 @@ const events = new EventBridgeClient({});
 const baselines = new Map<string, BaselineDocument>();
 
 /** Lambda entry point. */
-export async function handler(event: DriftMonitorEvent = {}): Promise<DriftMonitorSummary> {
+export async function handler(event?: DriftMonitorEvent | Extract<DistributedDriftEvent, { mode: 'reduce' }>): Promise<DriftMonitorSummary>;
+export async function handler(event: Extract<DistributedDriftEvent, { mode: 'plan' }>): Promise<PlanResult>;
+export async function handler(event: Extract<DistributedDriftEvent, { mode: 'partial' }>): Promise<PartialResult>;
+export async function handler(event: DriftMonitorEvent | DistributedDriftEvent = {}): Promise<DriftMonitorSummary | PlanResult | PartialResult> {
   const config = readConfig(process.env);
+  const baseline = loadBaseline();
+  switch (event.mode) {
+    case 'plan': {
+      const plan = await planWindow({ ...location(config, parseWindowEnd(event.input?.windowEnd ?? event.executionStartTime, 'windowEnd')), objectsPerBatch: config.objectsPerBatch }, s3Deps(s3));
+      logger.info('drift window planned', { ...plan });
+      return plan;
+    }
+    case 'partial': {
+      const partial = await buildPartial(baseline, { format: config.format, bucket: config.bucket, workPrefix: event.workPrefix, batch: event.batch }, s3Deps(s3));
+      logger.info('drift partial built', { ...partial });
+      return partial;
+    }
+    case 'reduce': {
+      const windowEnd = parseWindowEnd(event.windowEnd, 'windowEnd');
+      const { result, workKeys } = await reducePartials(baseline, { ...location(config, windowEnd), workPrefix: event.workPrefix, ...(config.policy ? { policy: config.policy } : {}) }, s3Deps(s3));
+      const summary = await finish(config, result);
+      // Only after the report is written: a failed reduce can be retried from the partials.
+      await deleteWork(config.bucket, workKeys, s3Deps(s3));
+      return summary;
+    }
+    default: {
+      const windowEnd = event.windowEnd !== undefined ? parseWindowEnd(event.windowEnd, 'event.windowEnd') : new Date();
+      const result = await runDriftJob({ ...location(config, windowEnd), baseline, ...(config.policy ? { policy: config.policy } : {}) }, s3Deps(s3));
+      return finish(config, result);
+    }
+  }
+}
+
+function loadBaseline(): BaselineDocument {
   const baselinePath = path.join(process.env.LAMBDA_TASK_ROOT ?? __dirname, 'baseline.json');
   let baseline = baselines.get(baselinePath);
   if (!baseline) {
     baseline = readBaselineFile(baselinePath);
     baselines.set(baselinePath, baseline);
   }
-  const windowEnd = event.windowEnd !== undefined ? new Date(event.windowEnd) : new Date();
-  if (Number.isNaN(windowEnd.getTime())) {
-    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `event.windowEnd must be an ISO-8601 time, got ${JSON.stringify(event.windowEnd)}`);
-  }
-  const result = await runDriftJob({
-    baseline, format: config.format, bucket: config.bucket, prefix: config.prefix, windowEnd,
-    windowMinutes: config.windowMinutes, modelName: config.modelName, ...(config.policy ? { policy: config.policy } : {}),
-  }, s3Deps(s3));
+  return baseline;
+}
 
-  const reportKey = `${config.reportPrefix}${config.modelName}/${windowEnd.toISOString()}.json`;
+function parseWindowEnd(text: string | undefined, name: string): Date {
+  const date = new Date(text ?? Number.NaN);
+  if (text === undefined || Number.isNaN(date.getTime())) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `${name} must be an ISO-8601 time, got ${JSON.stringify(text)}`);
+  }
+  return date;
+}
+
+function location(config: Config, windowEnd: Date): { format: DriftCaptureFormat; bucket: string; prefix: string; windowEnd: Date; windowMinutes: number; modelName: string } {
+  return { format: config.format, bucket: config.bucket, prefix: config.prefix, windowEnd, windowMinutes: config.windowMinutes, modelName: config.modelName };
+}
+
+/** Writes the report, prints the metrics, runs the drift actions; the same for both engines. */
+async function finish(config: Config, result: DriftJobResult): Promise<DriftMonitorSummary> {
+  const reportKey = `${config.reportPrefix}${config.modelName}/${result.windowEnd.toISOString()}.json`;
   const reportUri = `s3://${config.bucket}/${reportKey}`;
   const actions = result.report.status === 'ok' && result.report.datasetDrift ? await runActions(config, result, reportUri) : [];
 
@@ -106,9 +164,19 @@ export async function handler(event: DriftMonitorEvent = {}): Promise<DriftMonit
   return summary;
 }
 
-/** The job's S3 dependencies over an S3 client: paginated ListObjectsV2 and GetObject. */
-export function s3Deps(client: S3Client): DriftJobDeps {
+/** The job's S3 dependencies over an S3 client: paginated ListObjectsV2, GetObject, PutObject, DeleteObjects. */
+export function s3Deps(client: S3Client): DistributedJobDeps {
   return {
+    async putObject(bucket, key, body) {
+      // The bucket's default encryption (SSE-KMS, the capture key) applies, as for reports.
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    },
+    async deleteObjects(bucket, keys) {
+      if (keys.length === 0) return;
+      const out = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+      const errors = out.Errors ?? [];
+      if (errors.length > 0) throw new Error(`DeleteObjects failed for ${errors.length} key(s), first ${errors[0]?.Key}: ${errors[0]?.Code} ${errors[0]?.Message ?? ''}`.trim());
+    },
     async *listKeys(bucket, prefix) {
       let token: string | undefined;
       do {
@@ -139,6 +207,8 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
   const format = required('CAPTURE_FORMAT');
   if (format !== '' && format !== 'sagemaker' && format !== 'onnx') problems.push(`CAPTURE_FORMAT must be sagemaker or onnx, got ${JSON.stringify(format)}`);
   const windowMinutes = Number(env.WINDOW_MINUTES ?? 60);
+  const objectsPerBatch = Number(env.OBJECTS_PER_BATCH ?? 20);
+  if (!Number.isInteger(objectsPerBatch) || objectsPerBatch <= 0) problems.push(`OBJECTS_PER_BATCH must be a positive integer, got ${JSON.stringify(env.OBJECTS_PER_BATCH)}`);
   if (!Number.isInteger(windowMinutes) || windowMinutes <= 0) problems.push(`WINDOW_MINUTES must be a positive integer, got ${JSON.stringify(env.WINDOW_MINUTES)}`);
   let policy: DriftPolicy | undefined;
   if (env.POLICY_JSON) {
@@ -152,7 +222,7 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
   }
   if (problems.length > 0) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `drift monitor environment is invalid: ${problems.join('; ')}`);
   return {
-    bucket, prefix, format: format as DriftCaptureFormat, modelName, windowMinutes,
+    bucket, prefix, format: format as DriftCaptureFormat, modelName, windowMinutes, objectsPerBatch,
     reportPrefix: env.REPORT_PREFIX ?? 'drift-reports/',
     ...(policy ? { policy } : {}),
     ...(env.ON_DRIFT_PIPELINE_NAME ? { pipelineName: env.ON_DRIFT_PIPELINE_NAME } : {}),

@@ -1,0 +1,191 @@
+/**
+ * The drift job split for a Step Functions Distributed Map: `plan` lists the window's
+ * capture objects and writes a manifest of batches, one `partial` per batch builds the
+ * windows of its objects and writes them as JSON, and `reduce` merges every partial and
+ * evaluates the result. The windows merge exactly, so the report is the one a single run
+ * over all objects would give.
+ *
+ * Everything lives under a work prefix of the capture bucket (in the boundary, encrypted
+ * with the capture key): `drift-work/<model>/<window end>/manifest.json` and
+ * `…/partials/<index>.json`; `reduce` deletes them once the report is written.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
+ */
+import type { BaselineDocument, DriftPolicy } from '../../lib/drift';
+import { ErrorCode, SovereignMlError } from '../../lib/errors';
+import {
+  buildWindows, emptyPartial, evaluatePartial, hourPrefixes, mergePartials,
+  type DriftCaptureFormat, type DriftJobDeps, type DriftJobResult, type PartialWindows,
+} from './drift-job';
+
+/** Key prefix of the distributed job's intermediate objects. */
+export const WORK_PREFIX = 'drift-work/';
+
+/** The S3 operations of the distributed job, besides listing and reading. */
+export interface DistributedJobDeps extends DriftJobDeps {
+  putObject(bucket: string, key: string, body: string): Promise<void>;
+  /** Deletes up to 1,000 keys; rejects when any key could not be deleted. */
+  deleteObjects(bucket: string, keys: readonly string[]): Promise<void>;
+}
+
+/** What locates a window's capture. */
+export interface WindowLocation {
+  readonly format: DriftCaptureFormat;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly windowEnd: Date;
+  readonly windowMinutes: number;
+  readonly modelName: string;
+  /** @default 'AllTraffic' */
+  readonly variantName?: string;
+}
+
+/** One item of the manifest: a batch of capture object keys for one child. */
+export interface ManifestBatch {
+  readonly index: number;
+  readonly keys: readonly string[];
+}
+
+/** What `plan` hands to the state machine. */
+export interface PlanResult {
+  readonly bucket: string;
+  readonly manifestKey: string;
+  readonly workPrefix: string;
+  /** ISO-8601; the children and the reducer use the same window. */
+  readonly windowEnd: string;
+  readonly objects: number;
+  readonly batches: number;
+}
+
+/** What a child returns (small: the Map discards it; the partial itself is in S3). */
+export interface PartialResult {
+  readonly index: number;
+  readonly partialKey: string;
+  readonly objects: number;
+  readonly rows: number;
+}
+
+/** The work prefix of a model's window. */
+export function workPrefixOf(modelName: string, windowEnd: Date): string {
+  return `${WORK_PREFIX}${modelName}/${windowEnd.toISOString()}/`;
+}
+
+/**
+ * Lists the window's objects and writes the manifest: batches of at most
+ * `objectsPerBatch` keys, in listing order.
+ * @throws SovereignMlError INVALID_PROPS when `objectsPerBatch` is not a positive integer
+ */
+export async function planWindow(input: WindowLocation & { readonly objectsPerBatch: number }, deps: DistributedJobDeps): Promise<PlanResult> {
+  if (!Number.isInteger(input.objectsPerBatch) || input.objectsPerBatch < 1) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `objectsPerBatch must be a positive integer, got ${input.objectsPerBatch}`);
+  }
+  const keys: string[] = [];
+  for (const p of hourPrefixes(input.format, input.prefix, input.windowEnd, input.windowMinutes, input.variantName)) {
+    for await (const key of deps.listKeys(input.bucket, p)) keys.push(key);
+  }
+  const batches: ManifestBatch[] = [];
+  for (let i = 0; i < keys.length; i += input.objectsPerBatch) {
+    batches.push({ index: batches.length, keys: keys.slice(i, i + input.objectsPerBatch) });
+  }
+  const workPrefix = workPrefixOf(input.modelName, input.windowEnd);
+  const manifestKey = `${workPrefix}manifest.json`;
+  await deps.putObject(input.bucket, manifestKey, JSON.stringify(batches));
+  return { bucket: input.bucket, manifestKey, workPrefix, windowEnd: input.windowEnd.toISOString(), objects: keys.length, batches: batches.length };
+}
+
+/** The key of a child's partial: zero-padded, so that listing order is index order. */
+export function partialKeyOf(workPrefix: string, index: number): string {
+  return `${workPrefix}partials/${String(index).padStart(6, '0')}.json`;
+}
+
+/**
+ * Builds the windows of one batch and writes them under the work prefix. A retried child
+ * overwrites its own partial, so a retry never counts an object twice.
+ */
+export async function buildPartial(
+  baseline: BaselineDocument,
+  input: { readonly format: DriftCaptureFormat; readonly bucket: string; readonly workPrefix: string; readonly batch: ManifestBatch },
+  deps: DistributedJobDeps,
+): Promise<PartialResult> {
+  const { batch } = input;
+  if (!Number.isInteger(batch.index) || batch.index < 0 || !Array.isArray(batch.keys) || !batch.keys.every((k) => typeof k === 'string')) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `a batch needs a non-negative integer index and an array of keys, got ${JSON.stringify(batch).slice(0, 200)}`);
+  }
+  if (!input.workPrefix.startsWith(WORK_PREFIX)) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `workPrefix must start with ${WORK_PREFIX}, got ${JSON.stringify(input.workPrefix)}`);
+  }
+  const part = await buildWindows(baseline, { format: input.format, bucket: input.bucket, keys: batch.keys }, deps);
+  const partialKey = partialKeyOf(input.workPrefix, batch.index);
+  await deps.putObject(input.bucket, partialKey, encodePartial(part));
+  return { index: batch.index, partialKey, objects: part.objects, rows: part.stats.rowsAnalyzed };
+}
+
+/**
+ * Merges every partial of the window (in index order) and evaluates it. With no partials
+ * (an empty window) the result is that of an empty window: insufficient data.
+ * @returns the result and the work keys to delete once the report is written
+ */
+export async function reducePartials(
+  baseline: BaselineDocument,
+  input: WindowLocation & { readonly workPrefix: string; readonly policy?: DriftPolicy },
+  deps: DistributedJobDeps,
+): Promise<{ readonly result: DriftJobResult; readonly workKeys: string[] }> {
+  const partialKeys: string[] = [];
+  for await (const key of deps.listKeys(input.bucket, `${input.workPrefix}partials/`)) partialKeys.push(key);
+  partialKeys.sort();
+  const parts: PartialWindows[] = [];
+  for (const key of partialKeys) parts.push(decodePartial(await readText(await deps.openObject(input.bucket, key)), key));
+  const merged = parts.length > 0 ? mergePartials(parts) : emptyPartial(baseline);
+  const result: DriftJobResult = {
+    modelName: input.modelName,
+    report: evaluatePartial(baseline, merged, input.policy),
+    stats: merged.stats,
+    objects: merged.objects,
+    prefixes: hourPrefixes(input.format, input.prefix, input.windowEnd, input.windowMinutes, input.variantName),
+    windowStart: new Date(input.windowEnd.getTime() - input.windowMinutes * 60_000),
+    windowEnd: input.windowEnd,
+  };
+  return { result, workKeys: [`${input.workPrefix}manifest.json`, ...partialKeys] };
+}
+
+/** Deletes the work objects, 1,000 keys per request (the DeleteObjects limit). */
+export async function deleteWork(bucket: string, keys: readonly string[], deps: DistributedJobDeps): Promise<void> {
+  for (let i = 0; i < keys.length; i += 1000) await deps.deleteObjects(bucket, keys.slice(i, i + 1000));
+}
+
+/**
+ * A partial as JSON. The windows hold only finite numbers, strings and counts, which JSON
+ * carries exactly (a double prints as its shortest round-trip form); a non-finite number
+ * would turn into `null`, so one is refused rather than silently changed.
+ */
+export function encodePartial(part: PartialWindows): string {
+  return JSON.stringify({ format: 'sovereign-ml.drift-partial', version: 1, part }, (_key, value: unknown) => {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new SovereignMlError(ErrorCode.INVALID_PROPS, `a partial window holds a non-finite number (${value}); it cannot be carried as JSON`);
+    }
+    return value;
+  });
+}
+
+/**
+ * Reads a partial written by {@link encodePartial}.
+ * @throws SovereignMlError INVALID_PROPS naming the source when it is not one
+ */
+export function decodePartial(text: string, source: string): PartialWindows {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (cause) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `partial ${source} is not JSON: ${(cause as Error).message}`, { cause });
+  }
+  const d = doc as { format?: unknown; version?: unknown; part?: { features?: unknown; stats?: unknown; objects?: unknown } } | null;
+  if (d?.format !== 'sovereign-ml.drift-partial' || d.version !== 1 || typeof d.part?.features !== 'object' || typeof d.part.stats !== 'object' || typeof d.part.objects !== 'number') {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `${source} is not a sovereign-ml.drift-partial version 1 document`);
+  }
+  return d.part as PartialWindows;
+}
+
+async function readText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
