@@ -72,6 +72,18 @@ export function addHashedValue(window: FeatureWindow, feature: FeatureBaseline, 
   }
 }
 
+/**
+ * Adds one record's values, `values[i]` to `windows[i]` of `features[i]`, all under the
+ * record's one hash: {@link addHashedValue} for each feature, in one call per row.
+ * `undefined` values (a short row) are missing.
+ */
+export function addHashedRow(
+  windows: readonly FeatureWindow[], features: readonly FeatureBaseline[], values: ReadonlyArray<number | string | null | undefined>, hash: number,
+  sampleSize = DEFAULT_WINDOW_SAMPLE,
+): void {
+  for (let i = 0; i < windows.length; i++) addHashedValue(windows[i]!, features[i]!, values[i] ?? null, hash, sampleSize);
+}
+
 /** Merges `b` into `a` (same feature). The result equals a single pass over both inputs. */
 export function mergeWindows(a: FeatureWindow, b: FeatureWindow, sampleSize = DEFAULT_WINDOW_SAMPLE): FeatureWindow {
   a.count += b.count;
@@ -91,41 +103,61 @@ export function sampleValues(window: NumericWindow): number[] {
   return [...window.sample].sort((x, y) => x[0] - y[0] || x[1] - y[1]).map(([, v]) => v);
 }
 
-/** Keeps the `k` pairs with the smallest hashes in a max-heap keyed by hash (ties by value). */
+/**
+ * Keeps the `k` pairs with the smallest hashes in a max-heap keyed by hash (ties by value).
+ * Once the heap is full almost every offer is refused by one comparison with the top, so
+ * that check comes first and allocates nothing; a pair is allocated only when it enters.
+ */
 function offer(heap: Array<[number, number]>, hash: number, value: number, k: number): void {
-  if (heap.length < k) {
+  const n = heap.length;
+  if (n < k) {
     heap.push([hash, value]);
-    siftUp(heap, heap.length - 1);
-  } else if (greater(heap[0]!, [hash, value])) {
-    heap[0] = [hash, value];
-    siftDown(heap, 0);
+    siftUp(heap, n);
+    return;
   }
+  if (n === 0) return;
+  const top = heap[0]!;
+  if (top[0] > hash || (top[0] === hash && top[1] > value)) siftDown(heap, [hash, value]);
 }
 
+/** Whether pair `a` orders after pair `b` (by hash, then by value). */
 function greater(a: [number, number], b: [number, number]): boolean {
   return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 }
 
+// Both sifts move the hole rather than swapping pairs: the same moves as swapping, so the
+// heap's array order is unchanged, without a temporary per step.
 function siftUp(h: Array<[number, number]>, i: number): void {
+  const x = h[i]!;
   while (i > 0) {
     const p = (i - 1) >> 1;
-    if (!greater(h[i]!, h[p]!)) break;
-    [h[i], h[p]] = [h[p]!, h[i]!];
+    const parent = h[p]!;
+    if (!greater(x, parent)) break;
+    h[i] = parent;
     i = p;
   }
+  h[i] = x;
 }
 
-function siftDown(h: Array<[number, number]>, i: number): void {
+/** Replaces the top with `x` and restores the heap. */
+function siftDown(h: Array<[number, number]>, x: [number, number]): void {
+  const n = h.length;
+  let i = 0;
   for (;;) {
     const l = 2 * i + 1;
+    if (l >= n) break;
+    let m = l;
+    let mv = h[l]!;
     const r = l + 1;
-    let m = i;
-    if (l < h.length && greater(h[l]!, h[m]!)) m = l;
-    if (r < h.length && greater(h[r]!, h[m]!)) m = r;
-    if (m === i) return;
-    [h[i], h[m]] = [h[m]!, h[i]!];
+    if (r < n && greater(h[r]!, mv)) {
+      m = r;
+      mv = h[r]!;
+    }
+    if (!greater(mv, x)) break;
+    h[i] = mv;
     i = m;
   }
+  h[i] = x;
 }
 
 /** A record hash from an object's hash and the record's line and row numbers. */
