@@ -13,6 +13,7 @@
  */
 
 import { parseNumericToken, splitCsv } from './csv';
+import { scanCsvRows } from './private/csv-scan';
 
 /** How a feature's values are read: numbers, or category strings. */
 export type FeatureKind = 'numeric' | 'categorical';
@@ -239,6 +240,10 @@ function isTensorList(v: unknown): v is PlainTensor[] {
  */
 export function readInputRows(text: string, format: PayloadFormat, features: readonly CaptureFeature[]): PayloadRows {
   if (format === 'csv') {
+    // The one-pass scan answers for well-formed unquoted CSV; the rest (and every failure,
+    // with its detail) comes from the general path below.
+    const scanned = scanCsvRows(text, features);
+    if (scanned !== undefined) return { rows: scanned };
     const table = splitCsv(text);
     if (table === undefined) return fail('bad-payload', 'CSV payload has an unclosed quoted field');
     return collect(table, (r, where) => positionalRow(r as string[], features, where));
