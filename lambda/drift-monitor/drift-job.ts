@@ -24,6 +24,8 @@ import {
   type CaptureFeature, type CaptureOutputOptions, type CaptureStats,
 } from '../../lib/capture';
 import { addHashedValue, emptyWindow, fnv1a, recordHash, evaluateDrift, mergeWindows, type BaselineDocument, type DriftPolicy, type DriftReport, type FeatureWindow } from '../../lib/drift';
+// addHashedRow is not in lib/drift's index (yet): taken from its module.
+import { addHashedRow } from '../../lib/drift/window';
 import { ErrorCode, SovereignMlError } from '../../lib/errors';
 
 /** The capture layout: SageMaker data capture, or the ONNX function's Firehose capture. */
@@ -142,6 +144,9 @@ export async function buildWindows(
 ): Promise<PartialWindows> {
   const part = emptyPartial(baseline);
   const features = captureFeatures(baseline);
+  // Looked up once: the loop below adds a million rows times the features.
+  const featureBaselines = baseline.features;
+  const windows = featureBaselines.map((f) => part.features[f.name]!);
   for await (const key of options.keys) {
     part.objects++;
     const reader = new CaptureReader({
@@ -155,13 +160,14 @@ export async function buildWindows(
       for await (const line of linesOf(body)) {
         lineNo++;
         const rows = reader.readLine(line);
-        rows.forEach((row, rowIdx) => {
+        for (let rowIdx = 0; rowIdx < rows.length; rowIdx++) {
+          const row = rows[rowIdx]!;
           // One hash per row, from the object and the row's position: the same record gets
           // the same hash however the objects are split between runs.
           const hash = recordHash(objectHash, lineNo, rowIdx);
-          baseline.features.forEach((f, i) => addHashedValue(part.features[f.name]!, f, row.features[i] ?? null, hash));
+          addHashedRow(windows, featureBaselines, row.features, hash);
           if (baseline.output && part.output) addHashedValue(part.output, baseline.output, row.output, hash);
-        });
+        }
       }
     } catch (error) {
       if (!CaptureStreamError.isCaptureStreamError(error)) throw error;
