@@ -10,3 +10,7 @@ export { RuleId, type ResidencyRule, type Severity, type FlowKind } from './rule
 export { ALL_RULES } from './rules';
 export { renderJsonReport, renderMarkdownReport } from './report';
 export { type StackDocument, type CfnTemplateJson, type CfnResourceJson, isCfnTemplate } from './template';
+export { checkTerraform, renderTerraformFinding } from './terraform/check-terraform';
+export { TERRAFORM_ANNOTATION_KEY, type TerraformFlowDeclaration, type TerraformFlowKind } from './terraform/terraform-document';
+export { TERRAFORM_RULES } from './terraform/rules';
+export { type TerraformRule } from './terraform/terraform-rule';

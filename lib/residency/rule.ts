@@ -26,6 +26,10 @@ export const RuleId = {
   BEDROCK_CROSS_REGION: 'RES-BEDROCK-CROSS-REGION',
   UNKNOWN_LOCATION: 'RES-UNKNOWN-LOCATION',
   OPT_IN_REGION: 'RES-OPT-IN-REGION',
+  /** A resource is placed at an on-prem site that is not allowed for its data classes (Terraform). */
+  SITE: 'RES-SITE',
+  /** A `sovereign-ml` annotation in a synthesized document is malformed, so what it would prove is not (Terraform). */
+  ANNOTATION: 'RES-ANNOTATION',
 } as const;
 
 /** One of the rule ids. */

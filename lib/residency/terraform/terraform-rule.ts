@@ -1,0 +1,114 @@
+/**
+ * What a residency rule over a Terraform document is, what it reports, and the context it
+ * runs in. Rules are pure functions of the document and the policy; they reuse the rule
+ * ids of the CloudFormation rules where the meaning is the same.
+ */
+import type { Located } from '../app-model';
+import { governingBoundaries, isAllowed, type ResidencyPolicy } from '../boundary';
+import type { DataClass } from '../data-class';
+import { RuleId, type Severity } from '../rule';
+import type { TerraformProviderBlock, TerraformResourceBlock } from './terraform-document';
+import type { TerraformModel } from './terraform-model';
+
+/** What a rule observed about a resource or a provider block. */
+export interface TerraformObservation {
+  /** The resource observed. Give this or `provider`. */
+  readonly resource?: TerraformResourceBlock;
+  /** The provider block observed. */
+  readonly provider?: TerraformProviderBlock;
+  /** Dotted path inside the block, e.g. `rule.0.destination.bucket`. */
+  readonly propertyPath?: string;
+  /** Whether the fact is inside the boundary. */
+  readonly compliant: boolean;
+  /** The violation, in a sentence. */
+  readonly message: string;
+  /** Rule id to report instead of the rule's own (unknown locations report RES-UNKNOWN-LOCATION). */
+  readonly ruleId?: RuleId;
+  /** Severity instead of the rule's own. */
+  readonly severity?: Severity;
+  /** Fix instead of the rule's own. */
+  readonly fix?: string;
+  /** Data classes concerned (defaults to the resource's). */
+  readonly dataClasses?: readonly DataClass[];
+}
+
+/** The context every Terraform rule runs in. */
+export interface TerraformRuleContext {
+  readonly model: TerraformModel;
+  readonly policy: ResidencyPolicy;
+  /** Marks an argument as checked by a specific rule, so the generic scans skip it. */
+  claim(resource: TerraformResourceBlock, path: string): void;
+  /** Whether an argument (or a parent of it) was claimed. */
+  isClaimed(resource: TerraformResourceBlock, path: string): boolean;
+}
+
+/** A residency rule over a Terraform document. */
+export interface TerraformRule {
+  readonly id: RuleId;
+  readonly severity: Severity;
+  /** What the rule checks, in a sentence. */
+  readonly description: string;
+  /** The usual fix. */
+  readonly fix: string;
+  checkProvider?(provider: TerraformProviderBlock, ctx: TerraformRuleContext): TerraformObservation[];
+  checkResource?(resource: TerraformResourceBlock, ctx: TerraformRuleContext): TerraformObservation[];
+}
+
+/** How to fix a location that cannot be proven. */
+export const UNKNOWN_LOCATION_FIX = 'Give the AWS provider (or the resource\'s region argument) a literal region, place other providers with TerraformResidency.placeAt(provider, location), and reference only resources of the stack or locations';
+
+/**
+ * An observation of data of `classes` arriving at `destination` (`what` says how, for the
+ * message): compliant when the policy allows the classes there; an unknown destination
+ * is reported as RES-UNKNOWN-LOCATION.
+ */
+export function arrivalObservation(ctx: TerraformRuleContext, resource: TerraformResourceBlock, propertyPath: string, destination: Located, classes: readonly DataClass[], what: string): TerraformObservation {
+  const compliant = isAllowed(ctx.policy, classes, destination.location);
+  const data = classes.length ? `${classes.join(', ')} data` : 'unclassified data';
+  const boundaries = describeGoverning(ctx.policy, classes);
+  if (!destination.location.isKnown) {
+    return {
+      resource, propertyPath, compliant, dataClasses: classes, ruleId: RuleId.UNKNOWN_LOCATION, fix: UNKNOWN_LOCATION_FIX,
+      message: `${what} moves ${data} to a location that cannot be proven (${destination.basis}); unknown fails closed under ${boundaries}`,
+    };
+  }
+  return {
+    resource, propertyPath, compliant, dataClasses: classes,
+    message: `${what} moves ${data} to ${destination.location.label} (${destination.basis}), outside ${boundaries}`,
+  };
+}
+
+/** A description of where a location's data may be, for messages. */
+export function describeGoverning(policy: ResidencyPolicy, classes: readonly DataClass[]): string {
+  return governingBoundaries(policy, classes).map((b) => b.describe()).join(' and ');
+}
+
+/**
+ * Whether a resource may be where it is: its location against the boundaries of its data
+ * classes (the policy boundary for unclassified resources). The property path is
+ * `region` when the resource's own region argument places it, else `provider`.
+ */
+export function placementObservation(ctx: TerraformRuleContext, resource: TerraformResourceBlock): TerraformObservation & { readonly located: Located } {
+  const located = ctx.model.locate(resource);
+  const propertyPath = ctx.model.hasRegionArgument(resource) ? 'region' : 'provider';
+  const classes = resource.dataClasses;
+  const data = classes.length ? `its data (${classes.join(', ')})` : 'unclassified data';
+  return {
+    resource, propertyPath, located, dataClasses: classes,
+    compliant: isAllowed(ctx.policy, classes, located.location),
+    message: located.location.isKnown
+      ? `${resource.address} is placed at ${located.location.label} (${located.basis}), outside ${describeGoverning(ctx.policy, classes)} for ${data}`
+      : `where ${resource.address} is cannot be proven (${located.basis}); unknown fails closed`,
+  };
+}
+
+/** Whether a provider block may be where it is, for a provider no resource uses (checked against the policy boundary). */
+export function unusedProviderObservation(ctx: TerraformRuleContext, provider: TerraformProviderBlock): (TerraformObservation & { readonly located: Located }) | undefined {
+  if (ctx.model.resourcesOf(provider).some((r) => !ctx.model.hasRegionArgument(r))) return undefined;
+  const located = ctx.model.locateProvider(provider);
+  return {
+    provider, propertyPath: provider.type === 'aws' && provider.annotatedLocation === undefined ? 'region' : `//.sovereign-ml.location`, located,
+    compliant: ctx.policy.boundary.contains(located.location), dataClasses: [],
+    message: `${provider.logicalId} is configured for ${located.location.label} (${located.basis}), outside ${ctx.policy.boundary.describe()}`,
+  };
+}
