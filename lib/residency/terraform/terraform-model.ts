@@ -21,7 +21,7 @@ import { readTerraformDocument, type TerraformDocument, type TerraformProviderBl
 const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** Meta-arguments that name other blocks for ordering or configuration, not data. */
-const META_ARGUMENTS = new Set(['provider', 'depends_on', 'lifecycle', 'count', 'for_each', 'provisioner', 'connection']);
+const META_ARGUMENTS = new Set(['provider', 'alias', 'depends_on', 'lifecycle', 'count', 'for_each', 'provisioner', 'connection']);
 
 /** A string argument of a resource. */
 export interface TerraformLeaf {
@@ -38,7 +38,7 @@ export class TerraformModel {
   private readonly providers = new Map<string, TerraformProviderBlock>();
   private readonly byAddress = new Map<string, TerraformResourceBlock>();
   private readonly locations = new Map<TerraformResourceBlock, Located>();
-  private readonly leafCache = new Map<TerraformResourceBlock, TerraformLeaf[]>();
+  private readonly leafCache = new Map<TerraformResourceBlock | TerraformProviderBlock, TerraformLeaf[]>();
 
   public constructor(doc: unknown) {
     this.document = readTerraformDocument(doc);
@@ -123,15 +123,15 @@ export class TerraformModel {
     return templateExpr(template, this.stackName, this.addresses);
   }
 
-  /** Every string argument of a resource, meta-arguments excluded. */
-  public leaves(resource: TerraformResourceBlock): TerraformLeaf[] {
-    let leaves = this.leafCache.get(resource);
+  /** Every string argument of a resource or provider block, meta-arguments excluded. */
+  public leaves(block: TerraformResourceBlock | TerraformProviderBlock): TerraformLeaf[] {
+    let leaves = this.leafCache.get(block);
     if (!leaves) {
       leaves = [];
-      for (const [key, value] of Object.entries(resource.args)) {
+      for (const [key, value] of Object.entries(block.args)) {
         if (!META_ARGUMENTS.has(key)) collectLeaves(value, key, leaves);
       }
-      this.leafCache.set(resource, leaves);
+      this.leafCache.set(block, leaves);
     }
     return leaves;
   }
@@ -153,12 +153,16 @@ export class TerraformModel {
   }
 }
 
+/** A region named in the document: from the catalog, or observed (GovCloud, ISO, newer regions). */
+export function regionLocation(name: string): Location {
+  return isKnownRegion(name) ? Location.region(name) : Location.observedRegion(name);
+}
+
 /** A `region` argument: a literal region name, or unknown. */
 export function locateRegionArgument(value: unknown, what: string): Located {
   if (value === undefined) return { location: Location.UNKNOWN, basis: `${what} has no region (it comes from the environment)` };
   if (typeof value !== 'string' || !isLiteral(value)) return { location: Location.UNKNOWN, basis: `${what} has a computed region ${JSON.stringify(value)}` };
-  if (isKnownRegion(value)) return { location: Location.region(value), basis: `${what} region ${value}` };
-  if (REGION_SHAPE.test(value)) return { location: Location.observedRegion(value), basis: `${what} region ${value} (not in the region catalog)` };
+  if (isKnownRegion(value) || REGION_SHAPE.test(value)) return { location: regionLocation(value), basis: `${what} region ${value}` };
   return { location: Location.UNKNOWN, basis: `${what} region ${JSON.stringify(value)} is not a region name` };
 }
 

@@ -32,6 +32,16 @@ export interface TerraformObservation {
   readonly dataClasses?: readonly DataClass[];
 }
 
+/** The block an observation is about: a resource or a provider block. */
+export type TerraformSubject = Pick<TerraformObservation, 'resource' | 'provider'>;
+
+/** A resource or provider block as the subject of an observation, with the classes of its data and a name for messages. */
+export function subjectOf(block: TerraformResourceBlock | TerraformProviderBlock): { subject: TerraformSubject; classes: readonly DataClass[]; name: string } {
+  return 'address' in block
+    ? { subject: { resource: block }, classes: block.dataClasses, name: block.address }
+    : { subject: { provider: block }, classes: [], name: block.logicalId };
+}
+
 /** The context every Terraform rule runs in. */
 export interface TerraformRuleContext {
   readonly model: TerraformModel;
@@ -62,18 +72,18 @@ export const UNKNOWN_LOCATION_FIX = 'Give the AWS provider (or the resource\'s r
  * message): compliant when the policy allows the classes there; an unknown destination
  * is reported as RES-UNKNOWN-LOCATION.
  */
-export function arrivalObservation(ctx: TerraformRuleContext, resource: TerraformResourceBlock, propertyPath: string, destination: Located, classes: readonly DataClass[], what: string): TerraformObservation {
+export function arrivalObservation(ctx: TerraformRuleContext, subject: TerraformSubject, propertyPath: string, destination: Located, classes: readonly DataClass[], what: string): TerraformObservation {
   const compliant = isAllowed(ctx.policy, classes, destination.location);
   const data = classes.length ? `${classes.join(', ')} data` : 'unclassified data';
   const boundaries = describeGoverning(ctx.policy, classes);
   if (!destination.location.isKnown) {
     return {
-      resource, propertyPath, compliant, dataClasses: classes, ruleId: RuleId.UNKNOWN_LOCATION, fix: UNKNOWN_LOCATION_FIX,
+      ...subject, propertyPath, compliant, dataClasses: classes, ruleId: RuleId.UNKNOWN_LOCATION, fix: UNKNOWN_LOCATION_FIX,
       message: `${what} moves ${data} to a location that cannot be proven (${destination.basis}); unknown fails closed under ${boundaries}`,
     };
   }
   return {
-    resource, propertyPath, compliant, dataClasses: classes,
+    ...subject, propertyPath, compliant, dataClasses: classes,
     message: `${what} moves ${data} to ${destination.location.label} (${destination.basis}), outside ${boundaries}`,
   };
 }

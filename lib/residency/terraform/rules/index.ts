@@ -1,6 +1,11 @@
 import type { TerraformRule } from '../terraform-rule';
 import { terraformAnnotationRule } from './annotation';
+import { terraformArnRegionRule } from './arn-region';
+import { terraformCrossRegionReferenceRule } from './cross-region-reference';
+import { terraformEndpointHostRule } from './endpoint-host';
 import { terraformOptInRegionRule } from './opt-in-region';
+import { terraformPartitionRule } from './partition';
+import { terraformS3ReplicationRule } from './s3-replication';
 import { terraformSiteRule } from './site';
 import { terraformStackRegionRule } from './stack-region';
 import { terraformUnknownLocationRule } from './unknown-location';
@@ -15,4 +20,9 @@ export const TERRAFORM_RULES: readonly TerraformRule[] = [
   terraformSiteRule,
   terraformUnknownLocationRule,
   terraformOptInRegionRule,
+  terraformPartitionRule,
+  terraformS3ReplicationRule,
+  terraformCrossRegionReferenceRule,
+  terraformArnRegionRule,
+  terraformEndpointHostRule,
 ];

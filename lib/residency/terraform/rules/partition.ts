@@ -1,0 +1,80 @@
+import { RuleId } from '../../rule';
+import { partitionProblems } from '../../rules/partition';
+import { interpolations } from '../terraform-expression';
+import type { TerraformLeaf } from '../terraform-model';
+import type { TerraformProviderBlock, TerraformResourceBlock } from '../terraform-document';
+import { subjectOf, type TerraformObservation, type TerraformRule, type TerraformRuleContext } from '../terraform-rule';
+
+/**
+ * RES-PARTITION (fatal) on Terraform: literal `arn:aws:` ARNs or `amazonaws.com` hosts
+ * inside an aws-cn boundary, and the reverse, in the arguments of resources, data sources
+ * and provider blocks. Only literal text counts (`arn:${data.aws_partition.current.partition}:…`
+ * is correct in both); text inside interpolations is not read. IAM service principals are
+ * exempt (`lambda.amazonaws.com` is valid in both partitions), in policy documents written
+ * as JSON strings and in `principals { type = "Service" }` blocks.
+ */
+export const terraformPartitionRule: TerraformRule = {
+  id: RuleId.PARTITION,
+  severity: 'fatal',
+  description: 'A literal ARN or endpoint of the other partition',
+  fix: 'Build ARNs from data.aws_partition (arn:${data.aws_partition.current.partition}:…) and hosts from data.aws_partition.dns_suffix',
+  checkProvider: (provider, ctx) => check(provider, ctx),
+  checkResource: (resource, ctx) => check(resource, ctx),
+};
+
+function check(block: TerraformResourceBlock | TerraformProviderBlock, ctx: TerraformRuleContext): TerraformObservation[] {
+  const partition = ctx.policy.boundary.partition;
+  if (!partition) return [];
+  const { subject, name } = subjectOf(block);
+  const out: TerraformObservation[] = [];
+  for (const leaf of ctx.model.leaves(block)) {
+    if (isServicePrincipal(block, leaf)) continue;
+    for (const text of literalTexts(leaf.text)) {
+      for (const problem of partitionProblems(text, partition)) {
+        out.push({ ...subject, propertyPath: leaf.path, compliant: false, message: `${problem} in ${leaf.path} of ${name} breaks the ${partition} boundary` });
+      }
+    }
+  }
+  return out;
+}
+
+/** The literal text of a template (interpolations blanked out); a JSON document's strings, service principals left out. */
+function literalTexts(template: string): string[] {
+  let literal = '';
+  let last = 0;
+  for (const { start, end } of interpolations(template)) {
+    literal += `${template.slice(last, start)}\u0000`;
+    last = end;
+  }
+  literal += template.slice(last);
+  const trimmed = literal.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      const out: string[] = [];
+      jsonStrings(JSON.parse(trimmed), false, out);
+      return out;
+    } catch {
+      // Not JSON: read it as plain text.
+    }
+  }
+  return [literal];
+}
+
+function jsonStrings(value: unknown, underPrincipal: boolean, out: string[]): void {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => jsonStrings(v, underPrincipal, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (underPrincipal && k === 'Service') continue;
+      jsonStrings(v, k === 'Principal' || k === 'NotPrincipal', out);
+    }
+  }
+}
+
+/** `principals { type = "Service", identifiers = [...] }` of an IAM policy document. */
+function isServicePrincipal(block: TerraformResourceBlock | TerraformProviderBlock, leaf: TerraformLeaf): boolean {
+  const m = /^(.*(?:^|\.)(?:not_)?principals\.\d+)\.identifiers\.\d+$/.exec(leaf.path);
+  if (!m) return false;
+  const principal = m[1]!.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], block.args);
+  return (principal as { type?: unknown } | undefined)?.type === 'Service';
+}
