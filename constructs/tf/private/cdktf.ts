@@ -5,3 +5,5 @@
  */
 export { App, Fn, TerraformOutput, TerraformStack, Testing, Token, type TerraformProvider, type TerraformResource } from 'cdktf';
 export { AssetType, TerraformAsset, type TerraformElement } from 'cdktf';
+// The residency validation reports acknowledged findings and finds provider blocks' construct paths.
+export { Annotations, TerraformProvider as TerraformProviderBase } from 'cdktf';
