@@ -10,9 +10,10 @@ import {
   KmsAlias, KmsKey, S3Bucket, S3BucketLifecycleConfiguration, S3BucketOwnershipControls, S3BucketPolicy,
   S3BucketPublicAccessBlock, S3BucketServerSideEncryptionConfiguration, S3BucketVersioning, S3Object,
 } from './private/providers';
+import { regionSchema } from './private/region';
 import { classifyResource } from './private/residency-annotations';
 import { ErrorCode, fail, isUnresolved, validateProps, withPath } from './private/validate';
-import { SitePullIdentity } from './site-pull-identity';
+import { SiteIdentity } from './site-identity';
 
 /** Props of {@link CloudModelRegistry}. */
 export interface CloudModelRegistryProps {
@@ -40,9 +41,9 @@ export interface CloudModelRegistryProps {
   readonly siteName?: string;
   /**
    * How the site authenticates.
-   * @default SitePullIdentity.user()
+   * @default SiteIdentity.user()
    */
-  readonly siteIdentity?: SitePullIdentity;
+  readonly siteIdentity?: SiteIdentity;
   /**
    * Days a replaced model version is kept, for rollback.
    * @default 90
@@ -90,13 +91,13 @@ export interface RegistryModel {
 const NAME_SHAPE = /^[A-Za-z0-9._-]{1,64}$/;
 
 const registrySchema = z.strictObject({
-  region: z.string().refine((r) => isUnresolved(r) || isRegion(r), { message: 'must be an AWS region in the catalog, such as "ap-east-1"' }),
+  region: regionSchema,
   bucketName: checkedString(isUnresolved, (v) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) && !v.includes('..'),
     'must be 3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit').optional(),
   modelPrefix: checkedString(isUnresolved, (v) => /^[A-Za-z0-9._\-/]{1,200}\/$/.test(v) && !v.startsWith('/'),
     'must be a key prefix ending in "/" (letters, digits, ".", "_", "-", "/"), not starting with "/"').default('models/'),
   siteName: checkedString(isUnresolved, (v) => /^[a-z0-9][a-z0-9-]{0,40}$/.test(v), 'must be 1-41 lower-case letters, digits and hyphens').default('site'),
-  siteIdentity: z.instanceof(SitePullIdentity).optional(),
+  siteIdentity: z.instanceof(SiteIdentity).optional(),
   noncurrentVersionRetentionDays: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1 && v <= 3650, 'must be a whole number of days from 1 to 3650').default(90),
   forceDestroy: z.boolean().default(false),
 });
@@ -106,15 +107,6 @@ const modelSchema = z.strictObject({
   name: z.string().regex(NAME_SHAPE, 'must be 1-64 letters, digits, ".", "_" and "-"'),
   version: z.string().regex(NAME_SHAPE, 'must be 1-64 letters, digits, ".", "_" and "-"'),
 });
-
-function isRegion(name: string): boolean {
-  try {
-    regionFacts(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The cloud side of a hybrid deployment, with the Terraform AWS provider: a versioned
@@ -198,7 +190,7 @@ export class CloudModelRegistry extends Construct {
     });
     new S3BucketPolicy(this, 'Policy', { region, bucket, policy: tlsOnlyPolicy(this.bucket.arn) });
 
-    const identity = (p.siteIdentity ?? SitePullIdentity.user())._bind(this, `sovereign-ml-${p.siteName}-model-pull`,
+    const identity = (p.siteIdentity ?? SiteIdentity.user())._bind(this, `sovereign-ml-${p.siteName}-model-pull`, 'model-pull',
       pullPolicy(this.bucket.arn, p.modelPrefix, this.key.arn, this.endpointHost));
     this.siteIdentityArn = identity.arn;
     this.siteIdentityName = identity.name;

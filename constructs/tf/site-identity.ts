@@ -1,8 +1,8 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { IamRole, IamRolePolicy, IamUser, IamUserPolicy } from './private/providers';
 
-/** Options of {@link SitePullIdentity.rolesAnywhere}. */
-export interface RolesAnywherePullOptions {
+/** Options of {@link SiteIdentity.rolesAnywhere}. */
+export interface RolesAnywhereOptions {
   /**
    * ARN of the IAM Roles Anywhere trust anchor holding the site's certificate authority.
    * The role trusts `rolesanywhere.amazonaws.com` only for sessions created through it.
@@ -21,19 +21,19 @@ export interface BoundSiteIdentity {
 }
 
 /**
- * How an on-prem site authenticates when it pulls models from a {@link CloudModelRegistry}.
+ * How an on-prem site authenticates to AWS: to pull models from a
+ * {@link CloudModelRegistry}, or to send drift metrics through a {@link SiteMetricsIdentity}.
  *
- * Whatever the choice, the identity can only read objects under the registry's model
- * prefix and decrypt with the registry's key through S3; no secret is created, so none
- * lands in the Terraform state.
+ * Whatever the choice, the identity gets one inline policy from the construct using it,
+ * and no secret is created, so none lands in the Terraform state.
  */
-export abstract class SitePullIdentity {
+export abstract class SiteIdentity {
   /**
    * An IAM user without access keys. Create its key out of band (`aws iam
    * create-access-key`) and store it in the site's Kubernetes secret: a key created by
    * Terraform would be kept in the state file in clear text.
    */
-  public static user(): SitePullIdentity {
+  public static user(): SiteIdentity {
     return new UserIdentity();
   }
 
@@ -42,28 +42,28 @@ export abstract class SitePullIdentity {
    * short-lived credentials, so no long-lived key exists at all.
    * @see https://docs.aws.amazon.com/rolesanywhere/latest/userguide/trust-model.html
    */
-  public static rolesAnywhere(options: RolesAnywherePullOptions): SitePullIdentity {
+  public static rolesAnywhere(options: RolesAnywhereOptions): SiteIdentity {
     return new RolesAnywhereIdentity(options.trustAnchorArn);
   }
 
-  /** @internal creates the identity under `scope` with the inline pull policy `policyJson`. */
-  public abstract _bind(scope: Construct, name: string, policyJson: string): BoundSiteIdentity;
+  /** @internal creates the identity under `scope` with the inline policy `policyJson` named `policyName`. */
+  public abstract _bind(scope: Construct, name: string, policyName: string, policyJson: string): BoundSiteIdentity;
 }
 
-class UserIdentity extends SitePullIdentity {
-  public _bind(scope: Construct, name: string, policyJson: string): BoundSiteIdentity {
-    const user = new IamUser(scope, 'SiteUser', { name, tags: { 'sovereign-ml:purpose': 'model-pull' } });
-    new IamUserPolicy(scope, 'SiteUserPolicy', { user: user.name, name: 'model-pull', policy: policyJson });
+class UserIdentity extends SiteIdentity {
+  public _bind(scope: Construct, name: string, policyName: string, policyJson: string): BoundSiteIdentity {
+    const user = new IamUser(scope, 'SiteUser', { name, tags: { 'sovereign-ml:purpose': policyName } });
+    new IamUserPolicy(scope, 'SiteUserPolicy', { user: user.name, name: policyName, policy: policyJson });
     return { arn: user.arn, name: user.name, kind: 'user' };
   }
 }
 
-class RolesAnywhereIdentity extends SitePullIdentity {
+class RolesAnywhereIdentity extends SiteIdentity {
   public constructor(private readonly trustAnchorArn: string) {
     super();
   }
 
-  public _bind(scope: Construct, name: string, policyJson: string): BoundSiteIdentity {
+  public _bind(scope: Construct, name: string, policyName: string, policyJson: string): BoundSiteIdentity {
     const role = new IamRole(scope, 'SiteRole', {
       name,
       maxSessionDuration: 3600,
@@ -77,9 +77,9 @@ class RolesAnywhereIdentity extends SitePullIdentity {
           Condition: { ArnEquals: { 'aws:SourceArn': this.trustAnchorArn } },
         }],
       }),
-      tags: { 'sovereign-ml:purpose': 'model-pull' },
+      tags: { 'sovereign-ml:purpose': policyName },
     });
-    new IamRolePolicy(scope, 'SiteRolePolicy', { role: role.name, name: 'model-pull', policy: policyJson });
+    new IamRolePolicy(scope, 'SiteRolePolicy', { role: role.name, name: policyName, policy: policyJson });
     return { arn: role.arn, name: role.name, kind: 'role' };
   }
 }

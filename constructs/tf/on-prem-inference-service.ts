@@ -1,0 +1,289 @@
+import { Construct } from 'constructs';
+import * as z from 'zod';
+import { DataClass } from '../../lib/residency/data-class';
+import { checkedNumber } from '../../lib/validation';
+import type { CloudModelRegistry, RegistryModel } from './cloud-model-registry';
+import type { ContainerResources } from './container-resources';
+import { TerraformStack } from './private/cdktf';
+import {
+  CONTAINER_SECURITY_CONTEXT, DNS_EGRESS, POD_SECURITY_CONTEXT, cidrList, dnsLabel, httpsEgress, labelsFor, pinnedImage, resourcesSchema,
+} from './private/kubernetes';
+import { DeploymentV1, HorizontalPodAutoscalerV2, NamespaceV1, NetworkPolicyV1, PodDisruptionBudgetV1, ServiceV1 } from './private/providers';
+import { regionSchema } from './private/region';
+import { classifyResource, declareResourceFlow } from './private/residency-annotations';
+import { isUnresolved, validateProps } from './private/validate';
+
+/**
+ * Where the site's pods may connect. Kubernetes network policies match IP blocks, not
+ * host names, so give the addresses the AWS endpoints have FROM THE SITE: an interface
+ * VPC endpoint reached over Direct Connect or VPN (whose private DNS makes
+ * `s3.<region>.amazonaws.com` resolve to it), or a site egress proxy in front of them.
+ */
+export interface InferenceEgress {
+  /** CIDR blocks of the registry's regional S3 endpoint (HTTPS). */
+  readonly registryEndpointCidrs: readonly string[];
+  /**
+   * CIDR blocks of the CloudWatch metrics endpoint (HTTPS).
+   * @default - none: the server itself sends no metrics
+   */
+  readonly metricsEndpointCidrs?: readonly string[];
+}
+
+/** How the service scales. */
+export interface InferenceScaling {
+  /**
+   * Fewest pods; 2 or more keeps the service up while a node drains.
+   * @default 2
+   */
+  readonly minReplicas?: number;
+  /**
+   * Most pods.
+   * @default 6
+   */
+  readonly maxReplicas?: number;
+  /**
+   * Average CPU use, in percent of the request, that the autoscaler aims at.
+   * @default 70
+   */
+  readonly targetCpuUtilizationPercent?: number;
+}
+
+/** Props of {@link OnPremInferenceService}. */
+export interface OnPremInferenceServiceProps {
+  /** The on-prem ONNX server image (holding `server.js`), pinned by tag or digest. */
+  readonly image: string;
+  /** The model to serve; the server downloads it from S3 and serves it only if its SHA-256 matches. */
+  readonly model: RegistryModel;
+  /**
+   * Name of an existing Kubernetes secret in the namespace whose keys become the
+   * container's environment: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` (and
+   * `AWS_SESSION_TOKEN` for temporary credentials) of the registry's pull identity. Created
+   * outside Terraform so that the key never lands in the state.
+   */
+  readonly credentialsSecretName: string;
+  /** Addresses the pods may reach, besides the cluster DNS. */
+  readonly egress: InferenceEgress;
+  /**
+   * Namespace of every object.
+   * @default 'sovereign-ml'
+   */
+  readonly namespace?: string;
+  /**
+   * Whether to create the namespace (labelled to enforce the `restricted` Pod Security
+   * Standard). Set to false when it exists, e.g. because the credentials secret was put
+   * there first.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * Name of the deployment, service and their companions.
+   * @default - the model name, lower-cased, with other characters than a-z, 0-9 and - replaced by -
+   */
+  readonly name?: string;
+  /**
+   * Scaling bounds and target.
+   * @default - 2 to 6 pods at 70% CPU
+   */
+  readonly scaling?: InferenceScaling;
+  /**
+   * CPU and memory per pod.
+   * @default - requests 500m CPU and 512Mi, limits 2 CPU and 1Gi
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Percent of requests whose inputs and outputs are written to stdout as capture records,
+   * for the site's log collector to store on the capture volume the drift job reads.
+   * @default 0
+   */
+  readonly capturePercent?: number;
+  /**
+   * Largest request body accepted, in bytes.
+   * @default 6291456
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * CIDR blocks of clients outside the cluster allowed to call the service.
+   * @default - only pods in the same namespace
+   */
+  readonly allowedClientCidrs?: readonly string[];
+}
+
+/** Port of the server (the image's health check assumes it). */
+const PORT = 8080;
+
+const schema = z.strictObject({
+  image: pinnedImage,
+  model: z.object({
+    name: z.string().min(1),
+    version: z.string().min(1),
+    region: regionSchema,
+    s3Uri: z.string().refine((v) => isUnresolved(v) || /^s3:\/\/[^/]+\/.+/.test(v), { message: 'must be an s3://bucket/key URI' }),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+  }).passthrough(),
+  credentialsSecretName: dnsLabel,
+  egress: z.strictObject({ registryEndpointCidrs: cidrList, metricsEndpointCidrs: cidrList.optional() }),
+  namespace: dnsLabel.default('sovereign-ml'),
+  createNamespace: z.boolean().default(true),
+  name: dnsLabel.optional(),
+  scaling: z.strictObject({
+    minReplicas: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1 && v <= 100, 'must be a whole number from 1 to 100').default(2),
+    maxReplicas: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1 && v <= 100, 'must be a whole number from 1 to 100').default(6),
+    targetCpuUtilizationPercent: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 10 && v <= 100, 'must be a whole percentage from 10 to 100').default(70),
+  }).default({ minReplicas: 2, maxReplicas: 6, targetCpuUtilizationPercent: 70 })
+    .refine((s) => isUnresolved(s.minReplicas) || isUnresolved(s.maxReplicas) || s.minReplicas <= s.maxReplicas,
+      { message: 'must not exceed maxReplicas', path: ['minReplicas'] }),
+  resources: resourcesSchema({ cpuRequest: '500m', cpuLimit: '2', memoryRequest: '512Mi', memoryLimit: '1Gi' }),
+  capturePercent: checkedNumber(isUnresolved, (v) => v >= 0 && v <= 100, 'must be a percentage from 0 to 100').default(0),
+  maxBodyBytes: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1024 && v <= 256 * 1024 * 1024, 'must be a whole number of bytes from 1024 to 268435456').default(6 * 1024 * 1024),
+  allowedClientCidrs: z.array(z.union([z.cidrv4(), z.cidrv6()], { error: 'must be an IPv4 or IPv6 CIDR block such as "10.20.0.0/24"' })).optional(),
+});
+
+/**
+ * The on-prem side of a hybrid deployment, with the Terraform Kubernetes provider: the
+ * ONNX HTTP server (Open Inference Protocol) serving a model pulled from a
+ * {@link CloudModelRegistry}, verified by SHA-256 before it is served.
+ *
+ * Creates a namespace, a deployment (non-root, read-only root file system with an
+ * emptyDir `/tmp` for the downloaded model, readiness on `/v2/health/ready`, liveness on
+ * `/v2/health/live`, requests and limits), a horizontal pod autoscaler, a pod disruption
+ * budget, a ClusterIP service, and a network policy: ingress on the server port from the
+ * namespace (and `allowedClientCidrs`), egress only to the registry endpoint, the metrics
+ * endpoint and the cluster DNS. Payloads and predictions stay on the site.
+ *
+ * For the residency engine the deployment holds `inference-payload` and declares the
+ * model pull, an inbound flow of `model-artifact` from the registry.
+ */
+export class OnPremInferenceService extends Construct {
+  /** Namespace of the service. */
+  public readonly namespaceName: string;
+  /** Name of the deployment and service. */
+  public readonly serviceName: string;
+  /** Port of the service. */
+  public readonly port = PORT;
+  /** In-cluster URL of the service, e.g. `http://fraud.sovereign-ml.svc:8080`. */
+  public readonly url: string;
+
+  public constructor(scope: Construct, id: string, props: OnPremInferenceServiceProps) {
+    super(scope, id);
+    const p = validateProps(this, schema, props, 'props');
+    const model = props.model;
+    const name = p.name ?? defaultName(model.name);
+    const labels = labelsFor(name, 'inference', { 'sovereign-ml/model': defaultName(model.name) });
+
+    if (p.createNamespace) {
+      const ns = new NamespaceV1(this, 'Namespace', {
+        metadata: {
+          name: p.namespace,
+          labels: { 'app.kubernetes.io/part-of': 'sovereign-ml', 'pod-security.kubernetes.io/enforce': 'restricted' },
+        },
+      });
+      this.namespaceName = ns.metadata.name;
+    } else {
+      this.namespaceName = p.namespace;
+    }
+    const namespace = this.namespaceName;
+    this.serviceName = name;
+    this.url = `http://${name}.${p.namespace}.svc:${PORT}`;
+
+    const deployment = new DeploymentV1(this, 'Deployment', {
+      metadata: { name, namespace, labels: labels.all },
+      spec: {
+        // The autoscaler owns the replica count after creation.
+        replicas: String(p.scaling.minReplicas),
+        selector: { matchLabels: labels.selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
+        template: {
+          metadata: { labels: { ...labels.all, 'sovereign-ml/model-version': defaultName(model.version) } },
+          spec: {
+            automountServiceAccountToken: false,
+            // The server drains requests in flight for up to 10 s after SIGTERM.
+            terminationGracePeriodSeconds: 30,
+            securityContext: POD_SECURITY_CONTEXT,
+            container: [{
+              name: 'server',
+              image: p.image,
+              command: ['node', 'server.js'],
+              args: [
+                '--model', model.s3Uri, '--sha256', model.sha256, '--name', model.name, '--version', model.version,
+                '--port', String(PORT), '--host', '0.0.0.0', '--max-body-bytes', String(p.maxBodyBytes),
+                '--capture-percent', String(p.capturePercent),
+              ],
+              port: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
+              env: [{ name: 'AWS_REGION', value: model.region }],
+              envFrom: [{ secretRef: { name: p.credentialsSecretName } }],
+              readinessProbe: { httpGet: { path: '/v2/health/ready', port: String(PORT) }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 2 },
+              livenessProbe: { httpGet: { path: '/v2/health/live', port: String(PORT) }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
+              resources: {
+                requests: { cpu: p.resources.cpuRequest, memory: p.resources.memoryRequest },
+                limits: { cpu: p.resources.cpuLimit, memory: p.resources.memoryLimit },
+              },
+              securityContext: CONTAINER_SECURITY_CONTEXT,
+              // The model is downloaded to /tmp; everything else is read-only.
+              volumeMount: [{ name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volume: [{ name: 'tmp', emptyDir: { sizeLimit: '2Gi' } }],
+          },
+        },
+      },
+    });
+    classifyResource(deployment, DataClass.INFERENCE_PAYLOAD);
+    declareResourceFlow(deployment, {
+      kind: 'model',
+      direction: 'in',
+      target: registryTarget(this, model),
+      dataClasses: [DataClass.MODEL_ARTIFACT],
+      description: `pulls model ${model.name} version ${model.version} from the registry`,
+    });
+
+    new HorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      metadata: { name, namespace, labels: labels.all },
+      spec: {
+        minReplicas: p.scaling.minReplicas,
+        maxReplicas: p.scaling.maxReplicas,
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name },
+        metric: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: p.scaling.targetCpuUtilizationPercent } } }],
+      },
+    });
+
+    new PodDisruptionBudgetV1(this, 'DisruptionBudget', {
+      metadata: { name, namespace, labels: labels.all },
+      // One pod at a time: drains proceed even at minReplicas 1, and never take the service down at 2 or more.
+      spec: { maxUnavailable: '1', selector: { matchLabels: labels.selector } },
+    });
+
+    new ServiceV1(this, 'Service', {
+      metadata: { name, namespace, labels: labels.all },
+      spec: { type: 'ClusterIP', selector: labels.selector, port: [{ name: 'http', port: PORT, targetPort: 'http', protocol: 'TCP' }] },
+    });
+
+    new NetworkPolicyV1(this, 'NetworkPolicy', {
+      metadata: { name, namespace, labels: labels.all },
+      spec: {
+        podSelector: { matchLabels: labels.selector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{
+          from: [{ podSelector: {} }, ...(p.allowedClientCidrs ?? []).map((c) => ({ ipBlock: { cidr: c } }))],
+          ports: [{ port: String(PORT), protocol: 'TCP' }],
+        }],
+        egress: [
+          httpsEgress(p.egress.registryEndpointCidrs),
+          ...(p.egress.metricsEndpointCidrs ? [httpsEgress(p.egress.metricsEndpointCidrs)] : []),
+          DNS_EGRESS,
+        ],
+      },
+    });
+  }
+}
+
+/** The bucket itself when it is in the same Terraform document, else the registry's region. */
+function registryTarget(scope: Construct, model: RegistryModel): string {
+  const registry: CloudModelRegistry | undefined = model.registry;
+  if (registry && TerraformStack.of(registry) === TerraformStack.of(scope)) return registry.bucketArn;
+  return `region:${model.region}`;
+}
+
+/** A DNS label from a model name or version. */
+function defaultName(text: string): string {
+  const label = text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return label || 'model';
+}

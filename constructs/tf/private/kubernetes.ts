@@ -1,0 +1,91 @@
+/**
+ * Pieces shared by the on-prem Kubernetes constructs: prop schemas (CIDRs, quantities,
+ * names, images), the restricted security contexts and the egress rules.
+ */
+import * as z from 'zod';
+import { checkedString } from '../../../lib/validation';
+import { isUnresolved } from './validate';
+
+/** A DNS-1123 label: Kubernetes object and namespace names. */
+export const dnsLabel = checkedString(isUnresolved, (v) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v),
+  'must be a DNS label: 1-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit');
+
+/** An image reference pinned by tag or digest: an untagged image means `latest`, which changes under a running deployment. */
+export const pinnedImage = checkedString(isUnresolved,
+  (v) => !/\s/.test(v) && (/@sha256:[0-9a-f]{64}$/.test(v) || /:[\w][\w.-]{0,127}$/.test(v.slice(v.lastIndexOf('/') + 1))) && !/:latest$/.test(v),
+  'must be an image reference pinned by a tag other than "latest" or by a digest, such as "registry.example/onnx-server:1.4.0"');
+
+/** An IPv4 or IPv6 CIDR block. */
+export const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: 'must be an IPv4 or IPv6 CIDR block such as "10.20.0.0/24"' });
+
+/** A non-empty list of CIDR blocks. */
+export const cidrList = z.array(cidr).min(1, 'must list at least one CIDR block');
+
+const cpu = checkedString(isUnresolved, (v) => /^(\d+m|\d+(\.\d{1,3})?)$/.test(v) && parseCpu(v) > 0, 'must be a positive CPU quantity such as "500m" or "2"');
+const memory = checkedString(isUnresolved, (v) => /^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$/.test(v) && parseMemory(v) > 0, 'must be a positive memory quantity such as "512Mi" or "1Gi"');
+
+/** Schema of {@link ContainerResources} with the given defaults, checking request <= limit. */
+export function resourcesSchema(defaults: { cpuRequest: string; cpuLimit: string; memoryRequest: string; memoryLimit: string }) {
+  return z.strictObject({
+    cpuRequest: cpu.default(defaults.cpuRequest),
+    cpuLimit: cpu.default(defaults.cpuLimit),
+    memoryRequest: memory.default(defaults.memoryRequest),
+    memoryLimit: memory.default(defaults.memoryLimit),
+  }).default({ ...defaults })
+    .refine((r) => [r.cpuRequest, r.cpuLimit].some(isUnresolved) || parseCpu(r.cpuRequest) <= parseCpu(r.cpuLimit),
+      { message: 'cpuRequest must not exceed cpuLimit', path: ['cpuRequest'] })
+    .refine((r) => [r.memoryRequest, r.memoryLimit].some(isUnresolved) || parseMemory(r.memoryRequest) <= parseMemory(r.memoryLimit),
+      { message: 'memoryRequest must not exceed memoryLimit', path: ['memoryRequest'] });
+}
+
+function parseCpu(v: string): number {
+  return v.endsWith('m') ? Number(v.slice(0, -1)) / 1000 : Number(v);
+}
+
+const MEMORY_UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+function parseMemory(v: string): number {
+  const m = /^(\d+)([A-Za-z]*)$/.exec(v);
+  return m ? Number(m[1]) * (MEMORY_UNITS[m[2] ?? ''] ?? NaN) : NaN;
+}
+
+/** Standard labels; `selector` is the immutable subset used by selectors. */
+export function labelsFor(name: string, component: string, extra: Record<string, string> = {}): { selector: Record<string, string>; all: Record<string, string> } {
+  const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': component };
+  return { selector, all: { ...selector, 'app.kubernetes.io/part-of': 'sovereign-ml', 'app.kubernetes.io/managed-by': 'terraform', ...extra } };
+}
+
+/** The `restricted` Pod Security Standard at pod level: non-root uid 1000 (the image's `node` user), RuntimeDefault seccomp. */
+export const POD_SECURITY_CONTEXT = {
+  runAsNonRoot: true,
+  runAsUser: '1000',
+  runAsGroup: '1000',
+  fsGroup: '1000',
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** The `restricted` Pod Security Standard at container level, plus a read-only root file system. */
+export const CONTAINER_SECURITY_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** An egress rule to `cidrs` on TCP 443 (HTTPS to AWS endpoints). */
+export function httpsEgress(cidrs: readonly string[]) {
+  return { to: cidrs.map((c) => ({ ipBlock: { cidr: c } })), ports: [{ port: '443', protocol: 'TCP' }] };
+}
+
+/**
+ * DNS to the cluster's resolver only: pods labelled `k8s-app: kube-dns` in `kube-system`
+ * (CoreDNS keeps that label), UDP and TCP 53. Pods resolve AWS host names through it.
+ */
+export const DNS_EGRESS = {
+  to: [{
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+    podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+  }],
+  ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }],
+};
