@@ -4,12 +4,13 @@
  * lib/residency reads from synthesized Terraform documents.
  */
 import type { DataClass } from '../../../lib/residency/data-class';
+import type { TerraformFlowKind } from '../../../lib/residency/terraform/terraform-document';
 import type { TerraformElement } from './cdktf';
 
 /** A data flow declared on a resource, as the contract spells it. */
 export interface FlowAnnotation {
-  /** What flows, in the contract's words: `model` (a model pull), `metrics` (aggregate metrics). */
-  readonly kind: 'model' | 'metrics';
+  /** What flows: `model` (a model pull), `metrics` (aggregate metrics), `logs`, `s3`, `endpoint`. */
+  readonly kind: TerraformFlowKind;
   /** `in`: data comes from `target` to the resource; `out`: the resource sends data to `target`. */
   readonly direction: 'in' | 'out';
   /** A Terraform reference (`${aws_s3_bucket.x.arn}`) or a location string (`region:ap-east-1`). */
