@@ -18,5 +18,8 @@ export { Compute, type InstanceComputeOptions, type ServerlessComputeOptions, ty
 export { Deployment, type AllAtOnceOptions, type CanaryOptions, type LinearOptions, type RollingOptions } from './aws/deployment';
 export * from './aws/inference-image';
 export * from './aws/serving-dashboard';
+export * from './aws/baseline';
+export * from './aws/drift-engine';
 export * from './aws/drift-monitor';
+export * from './aws/on-drift';
 export * from './aws/drift-source';

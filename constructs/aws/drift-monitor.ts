@@ -1,27 +1,26 @@
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as z from 'zod';
-import { SovereignMlError } from '../../lib/errors';
-import { baselineFromModelMonitorStatistics, readBaselineFile, selectMethod, type BaselineDocument, type DriftMethod } from '../../lib/drift';
+import type { DriftMethod } from '../../lib/drift';
 import { DataClass } from '../../lib/residency/data-class';
 import { checkedNumber } from '../../lib/validation';
+import type { Baseline } from './baseline';
+import { DriftEngine, type DriftEngineConfig } from './drift-engine';
 import type { DriftSource, DriftSourceConfig } from './drift-source';
+import type { OnDrift } from './on-drift';
 import { classifyData } from './private/classify';
 import { buildDriftAsset } from './private/drift-asset';
+import { DRIFT_WORK_PREFIX, DriftStateMachine } from './private/drift-state-machine';
 import { ErrorCode, fail, isUnresolved, validateProps } from './private/validate';
 import type { IDriftDashboardSource } from './serving-dashboard';
 
@@ -29,63 +28,10 @@ import type { IDriftDashboardSource } from './serving-dashboard';
 export const DRIFT_METRICS_NAMESPACE = 'SovereignML/Drift';
 /** The `feature` dimension of dataset-level drift metrics. */
 export const DATASET_FEATURE = '__dataset__';
+/** The `feature` dimension of the model output's drift metrics. */
+export const OUTPUT_FEATURE = '__output__';
 /** Key prefix of drift reports in the capture bucket. */
 const REPORT_PREFIX = 'drift-reports/';
-
-/**
- * The reference distribution drift is measured against: a `sovereign-ml.baseline` document
- * (built with `sovereign-ml baseline` or `BaselineBuilder`), shipped beside the drift job.
- */
-export class Baseline {
-  /**
-   * A baseline file, read and validated now.
-   * @param file path of the file, relative to the working directory
-   * @throws SovereignMlError INVALID_PROPS naming the file when it is unreadable or invalid
-   */
-  public static fromFile(file: string): Baseline {
-    const absolute = path.resolve(file);
-    return new Baseline(absolute, readBaselineFile(absolute));
-  }
-
-  /**
-   * An existing SageMaker Model Monitor `statistics.json` (KLL buckets), converted now. PSI
-   * and chi-square use its buckets exactly; KS and Wasserstein use a sample rebuilt from
-   * the KLL sketch, an approximation.
-   * @throws SovereignMlError INVALID_PROPS naming the file and the bad field
-   */
-  public static fromModelMonitorStatistics(file: string): Baseline {
-    const absolute = path.resolve(file);
-    let json: unknown;
-    try {
-      json = JSON.parse(fs.readFileSync(absolute, 'utf8'));
-    } catch (cause) {
-      throw new SovereignMlError(ErrorCode.INVALID_PROPS, `Model Monitor statistics ${absolute} cannot be read as JSON: ${(cause as Error).message}`, { cause });
-    }
-    const doc = baselineFromModelMonitorStatistics(json, { source: absolute });
-    const text = `${JSON.stringify(doc)}\n`;
-    const converted = path.join(os.tmpdir(), 'sovereign-ml-baselines', `${createHash('sha256').update(text).digest('hex').slice(0, 24)}.json`);
-    fs.mkdirSync(path.dirname(converted), { recursive: true });
-    fs.writeFileSync(converted, text);
-    return new Baseline(converted, doc);
-  }
-
-  /** Names of the features, in baseline order (the model output is not one of them). */
-  public readonly featureNames: readonly string[];
-
-  private constructor(
-    /** Absolute path of the baseline file. */
-    public readonly file: string,
-    private readonly document: BaselineDocument,
-  ) {
-    this.featureNames = document.features.map((f) => f.name);
-  }
-
-  /** The method and threshold a feature (or the output) gets under a policy, if the baseline has it. */
-  public methodOf(feature: string, policy: DriftPolicyOptions = {}): { method: DriftMethod; threshold: number } | undefined {
-    const f = this.document.features.find((x) => x.name === feature) ?? (this.document.output?.name === feature ? this.document.output : undefined);
-    return f ? selectMethod(f, policy) : undefined;
-  }
-}
 
 /** A drift statistic and its threshold for one feature. */
 export interface FeatureDriftPolicy {
@@ -120,38 +66,6 @@ export interface DriftPolicyOptions {
   readonly features?: Readonly<Record<string, FeatureDriftPolicy>>;
 }
 
-/** What the drift job does when the dataset drifts, besides the alarm. */
-export abstract class OnDrift {
-  /** Starts a SageMaker pipeline (a retraining pipeline, say) in the monitor's account and region. */
-  public static startPipeline(pipelineName: string): OnDrift {
-    return new (class extends OnDrift {
-      public bind(scope: Construct, role: iam.IRole): Record<string, string> {
-        const arn = Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: pipelineName.toLowerCase() });
-        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:StartPipelineExecution'], resources: [arn] }));
-        return { ON_DRIFT_PIPELINE_NAME: pipelineName };
-      }
-    })();
-  }
-
-  /**
-   * Puts a `sovereign-ml.drift` event with the report's summary on an event bus.
-   * @param eventBus the bus
-   * @default eventBus - the account's default event bus
-   */
-  public static putEvent(eventBus?: events.IEventBus): OnDrift {
-    return new (class extends OnDrift {
-      public bind(scope: Construct, role: iam.IRole): Record<string, string> {
-        const bus = eventBus ?? events.EventBus.fromEventBusName(scope, 'DefaultEventBus', 'default');
-        bus.grantPutEventsTo(role);
-        return { ON_DRIFT_EVENT_BUS: bus.eventBusArn };
-      }
-    })();
-  }
-
-  /** Grants `role` the action and returns the job's environment variables. */
-  public abstract bind(scope: Construct, role: iam.IRole): Record<string, string>;
-}
-
 /** Properties of a {@link DriftMonitor}. */
 export interface DriftMonitorProps {
   /** The captured inferences to watch: `DriftSource.endpoint(e)` or `DriftSource.onnxFunction(f)`. */
@@ -184,6 +98,18 @@ export interface DriftMonitorProps {
    * @default - none (the alarm only)
    */
   readonly onDrift?: OnDrift;
+  /**
+   * How the job runs: one Lambda invocation per window, or a Step Functions Distributed
+   * Map for windows too large for one (`DriftEngine.distributedMap({ maxConcurrency })`).
+   * @default DriftEngine.singleFunction()
+   */
+  readonly engine?: DriftEngine;
+  /**
+   * An alarm on the drift of the model's output (`Drifted` of `__output__`), when the
+   * baseline has an output distribution.
+   * @default true
+   */
+  readonly outputAlarm?: boolean;
 }
 
 const thresholdSchema = checkedNumber(isUnresolved, (v) => Number.isFinite(v) && v > 0, 'must be above 0');
@@ -228,6 +154,12 @@ export class DriftMonitor extends Construct implements IDriftDashboardSource {
   public readonly insufficientDataAlarm: cloudwatch.Alarm;
   /** Per-feature alarms, when `featureAlarms` is set. */
   public readonly featureAlarms: cloudwatch.Alarm[] = [];
+  /** Alarm on the model output's drift, when the baseline has an output and `outputAlarm` is not false. */
+  public readonly outputAlarm?: cloudwatch.Alarm;
+  /** The state machine of the Distributed Map engine (absent under the single-function engine). */
+  public readonly stateMachine?: sfn.StateMachine;
+  /** Alarm on failed, timed-out or aborted executions of the Distributed Map engine. */
+  public readonly executionFailureAlarm?: cloudwatch.Alarm;
   /** Name of the model in the metrics' `model` dimension. */
   public readonly modelName: string;
 
@@ -240,6 +172,7 @@ export class DriftMonitor extends Construct implements IDriftDashboardSource {
     const minutes = schedule.toSeconds({ integral: false }) / 60;
     const valid = validateProps(this, propsSchema, { ...props, schedule: minutes }, 'props');
     this.checkPolicy(props.baseline, props.policy);
+    const engine = (props.engine ?? DriftEngine.singleFunction()).config(this);
     const source = props.source.bind(this);
     this.modelName = source.modelName;
     this.period = schedule;
@@ -256,7 +189,7 @@ export class DriftMonitor extends Construct implements IDriftDashboardSource {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `sovereign-ml drift job of ${source.modelName}: read its capture, write its reports`,
     });
-    const environment = this.grantJob(source);
+    const environment = this.grantJob(source, engine);
     if (valid.policy) environment.POLICY_JSON = JSON.stringify(valid.policy);
     Object.assign(environment, props.onDrift?.bind(this, this.role) ?? {});
     environment.WINDOW_MINUTES = String(minutes);
@@ -269,7 +202,7 @@ export class DriftMonitor extends Construct implements IDriftDashboardSource {
       role: this.role,
       logGroup: this.logGroup,
       memorySize: 1024,
-      timeout: Duration.minutes(5),
+      timeout: jobTimeout(engine),
       environment,
       description: `sovereign-ml: drift check of ${source.modelName} every ${minutes} minutes`,
     });
@@ -280,6 +213,12 @@ export class DriftMonitor extends Construct implements IDriftDashboardSource {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    if (engine.kind === 'distributed-map') {
+      const machine = new DriftStateMachine(this, 'StateMachine', {
+        job: this.function, bucket: source.bucket, modelName: source.modelName, maxConcurrency: engine.maxConcurrency, period: schedule,
+      });
+      this.stateMachine = machine.stateMachine;
+    }
     this.schedule = this.createSchedule(minutes, key);
 
     this.topic = props.topic ?? this.createTopic(key);
@@ -309,7 +248,31 @@ export class DriftMonitor extends Construct implements IDriftDashboardSource {
         }));
       }
     }
-    for (const alarm of [this.driftAlarm, this.insufficientDataAlarm, ...this.featureAlarms]) alarm.addAlarmAction(action);
+    if (props.baseline.hasOutput && props.outputAlarm !== false) {
+      this.outputAlarm = this.metricDrifted(OUTPUT_FEATURE).createAlarm(this, 'OutputAlarm', {
+        threshold: 1, evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${source.modelName}: the model's output distribution drifted against the baseline`,
+      });
+    }
+    if (this.stateMachine) {
+      const m = this.stateMachine;
+      const failures = new cloudwatch.MathExpression({
+        expression: 'failed + timedOut + aborted',
+        usingMetrics: { failed: m.metricFailed({ statistic: 'Sum' }), timedOut: m.metricTimedOut({ statistic: 'Sum' }), aborted: m.metricAborted({ statistic: 'Sum' }) },
+        period: schedule,
+        label: 'Executions failed, timed out or aborted',
+      });
+      this.executionFailureAlarm = failures.createAlarm(this, 'ExecutionFailureAlarm', {
+        threshold: 1, evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${source.modelName}: a drift job execution failed, timed out or was aborted`,
+      });
+    }
+    const alarms = [this.driftAlarm, this.insufficientDataAlarm, ...this.featureAlarms, this.outputAlarm, this.executionFailureAlarm];
+    for (const alarm of alarms) alarm?.addAlarmAction(action);
 
     this.acknowledge(source);
     classifyData(this.function, DataClass.INFERENCE_PAYLOAD);
@@ -378,13 +341,19 @@ export class DriftMonitor extends Construct implements IDriftDashboardSource {
   }
 
   /** The job's permissions, exactly; returns its environment. */
-  private grantJob(source: DriftSourceConfig): Record<string, string> {
+  private grantJob(source: DriftSourceConfig, engine: DriftEngineConfig): Record<string, string> {
     const { bucket, prefix, modelName } = source;
+    const workPrefix = `${DRIFT_WORK_PREFIX}${modelName}/`;
+    const distributed = engine.kind === 'distributed-map';
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
     this.role.addToPolicy(new iam.PolicyStatement({
       actions: ['s3:ListBucket'], resources: [bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': `${prefix}*` } },
+      conditions: { StringLike: { 's3:prefix': distributed ? [`${prefix}*`, `${workPrefix}*`] : `${prefix}*` } },
     }));
+    if (distributed) {
+      // The manifest and the partials: written by the steps, deleted by Reduce.
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [bucket.arnForObjects(`${workPrefix}*`)] }));
+    }
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }));
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${REPORT_PREFIX}${modelName}/*`)] }));
     // Capture objects are read and reports written with the bucket's key (SSE-KMS).
@@ -399,6 +368,7 @@ export class DriftMonitor extends Construct implements IDriftDashboardSource {
       CAPTURE_FORMAT: source.format,
       MODEL_NAME: modelName,
       REPORT_PREFIX,
+      ...(distributed ? { OBJECTS_PER_BATCH: String(engine.objectsPerChild) } : {}),
     };
   }
 
@@ -408,7 +378,11 @@ export class DriftMonitor extends Construct implements IDriftDashboardSource {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
       description: `sovereign-ml drift schedule of ${this.modelName}: invoke the drift job`,
     });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }));
+    if (this.stateMachine) {
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }));
+    } else {
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }));
+    }
     role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
     // Sending to a KMS-encrypted queue needs a data key.
     role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }));
@@ -418,7 +392,9 @@ export class DriftMonitor extends Construct implements IDriftDashboardSource {
       flexibleTimeWindow: { mode: 'OFF' },
       state: 'ENABLED',
       target: {
-        arn: this.function.functionArn,
+        arn: this.stateMachine?.stateMachineArn ?? this.function.functionArn,
+        // The state machine takes a backfill's `windowEnd` from its input; a schedule sends none.
+        ...(this.stateMachine ? { input: '{}' } : {}),
         roleArn: role.roleArn,
         // A run later than one period is superseded by the next one.
         retryPolicy: { maximumEventAgeInSeconds: Math.min(86400, Math.max(60, minutes * 60)), maximumRetryAttempts: 3 },
@@ -452,8 +428,19 @@ export class DriftMonitor extends Construct implements IDriftDashboardSource {
         { id: `AwsSolutions-IAM5[Resource::${arn}/${source.prefix}*]`, reason: 'the drift job reads every capture object of its own source, whose keys are generated by the capture service' },
         { id: `AwsSolutions-IAM5[Resource::${arn}/${REPORT_PREFIX}${source.modelName}/*]`, reason: 'the drift job writes one report per run, with a timestamped key, under its own model\'s report prefix' },
       );
+      if (this.stateMachine) {
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${arn}/${DRIFT_WORK_PREFIX}${source.modelName}/*]`,
+          reason: 'the distributed drift job writes, reads and deletes its manifest and partials, with per-window keys, under its own model\'s work prefix',
+        });
+      }
     }
   }
+}
+
+/** The Lambda timeout of the job: a child or the reducer of a big window gets Lambda's maximum. */
+function jobTimeout(engine: DriftEngineConfig): Duration {
+  return engine.kind === 'distributed-map' ? Duration.minutes(15) : Duration.minutes(5);
 }
 
 /** An EventBridge Scheduler rate expression for a whole number of minutes. */

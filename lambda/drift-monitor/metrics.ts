@@ -1,7 +1,7 @@
 /**
  * CloudWatch metrics of a drift result in the Embedded Metric Format (EMF), built by hand
- * as plain objects: one document per feature (dimensions `model`, `feature`) and one for
- * the dataset (`feature` = `__dataset__`). Each EMF document holds a single value per
+ * as plain objects: one document per feature (dimensions `model`, `feature`), one for the
+ * model output (`feature` = `__output__`) and one for the dataset (`feature` = `__dataset__`). Each EMF document holds a single value per
  * dimension key, so per-feature values need one document each; building them directly
  * keeps this a pure function that tests can inspect, and the adapter prints each as one
  * stdout line for CloudWatch Logs to extract.
@@ -17,6 +17,8 @@ import type { DriftJobResult } from './drift-job';
 export const DRIFT_NAMESPACE = 'SovereignML/Drift';
 /** The `feature` dimension value of dataset-level metrics. */
 export const DATASET_FEATURE = '__dataset__';
+/** The `feature` dimension value of the model output's metrics. */
+export const OUTPUT_FEATURE = '__output__';
 
 /** An EMF metric definition. */
 export interface EmfMetric {
@@ -48,6 +50,15 @@ export function driftMetrics(result: DriftJobResult, timestamp: Date = result.wi
         ['DriftScore', f.score, 'None'],
         ['Drifted', f.drifted ? 1 : 0, 'None'],
         ['PSI', f.psi, 'None'],
+      ]));
+    }
+    if (report.output) {
+      // The output is not a feature: it has its own dimension value and does not count
+      // towards the dataset's drifted share.
+      docs.push(emf(timestamp, model, OUTPUT_FEATURE, [
+        ['DriftScore', report.output.score, 'None'],
+        ['Drifted', report.output.drifted ? 1 : 0, 'None'],
+        ['PSI', report.output.psi, 'None'],
       ]));
     }
   }

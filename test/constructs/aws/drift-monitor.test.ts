@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import {
-  Baseline, Boundary, Compute, DataResidency, DriftMonitor, type DriftMonitorProps, DriftSource, ErrorCode, InferenceImage,
+  Baseline, Boundary, Compute, DataResidency, DriftEngine, DriftMonitor, type DriftMonitorProps, DriftSource, ErrorCode, InferenceImage,
   ModelRegistry, OnDrift, OnnxFunction, ServingEndpoint,
 } from '../../../constructs';
 import { BaselineBuilder } from '../../../lib/drift';
@@ -149,7 +149,14 @@ describe('DriftMonitor of an ONNX function', () => {
 
   test('alarms on dataset drift and insufficient data notify a new encrypted TLS-only topic', () => {
     const { template, stack, monitor } = withMonitor();
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'SovereignML/Drift' } }))).toHaveLength(2);
+    // Dataset drift, insufficient data, and the output's drift (the baseline has a `score` output).
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'SovereignML/Drift' } }))).toHaveLength(3);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'SovereignML/Drift', MetricName: 'Drifted', Dimensions: Match.arrayWith([{ Name: 'feature', Value: '__output__' }]),
+      Threshold: 1, TreatMissingData: 'notBreaching', AlarmActions: [{ Ref: logicalId(stack, monitor.topic as sns.Topic) }],
+    });
+    expect(monitor.outputAlarm).toBeDefined();
+    expect(withMonitor({ outputAlarm: false }).monitor.outputAlarm).toBeUndefined();
     const topic = { Ref: logicalId(stack, monitor.topic as sns.Topic) };
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'SovereignML/Drift', MetricName: 'Drifted', Statistic: 'Maximum', Period: 3600, Threshold: 1, EvaluationPeriods: 1,
@@ -173,7 +180,7 @@ describe('DriftMonitor of an ONNX function', () => {
     const topic = new sns.Topic(stack, 'Ops');
     new DriftMonitor(stack, 'Drift', { source: DriftSource.onnxFunction(scorerIn(stack)), baseline: Baseline.fromFile(BASELINE_FILE), featureAlarms: true, topic });
     const t = Template.fromStack(stack);
-    expect(Object.keys(t.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'SovereignML/Drift' } }))).toHaveLength(4);
+    expect(Object.keys(t.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'SovereignML/Drift' } }))).toHaveLength(5);
     t.resourceCountIs('AWS::SNS::Topic', 1);
     for (const feature of ['amount', 'region']) {
       t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Drifted', Dimensions: Match.arrayWith([{ Name: 'feature', Value: feature }]), AlarmActions: [{ Ref: logicalId(stack, topic) }] });
@@ -277,6 +284,117 @@ test('an ONNX function with capture, its registry and a drift monitor synthesize
   });
   expect(result.error).toBeUndefined();
   expect(errorViolations(result)).toEqual([]);
+});
+
+describe('DriftEngine.distributedMap', () => {
+  const distributed = (options = { maxConcurrency: 40 }) => withMonitor({ engine: DriftEngine.distributedMap(options) });
+
+  test('a state machine runs Plan, a Distributed Map of children reading the manifest, and Reduce, all on the job function', () => {
+    const { template, stack, monitor } = distributed();
+    expect(monitor.stateMachine).toBeDefined();
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    // The definition is a Fn::Join of strings and the function's ARN: join it with a marker.
+    const parts = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const fnArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack, monitor.function), 'Arn'] });
+    const definition = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p) === fnArn ? 'JOB' : 'OTHER')).join('')) as {
+      StartAt: string; TimeoutSeconds: number;
+      States: Record<string, { Type: string; Next?: string; Resource?: string; Parameters?: Record<string, unknown>; MaxConcurrency?: number; ItemReader?: { Resource: string; ReaderConfig: unknown; Parameters: unknown }; ItemSelector?: unknown; ResultPath?: unknown; ItemProcessor?: { ProcessorConfig: unknown; StartAt: string; States: Record<string, { Resource: string }> } }>;
+    };
+    expect(definition.StartAt).toBe('Plan');
+    const { Plan: plan, Partials: map, Reduce: reduce } = definition.States;
+    expect(plan).toMatchObject({ Type: 'Task', Next: 'Partials', Resource: 'JOB', Parameters: { mode: 'plan', 'input.$': '$', 'executionStartTime.$': '$$.Execution.StartTime' } });
+    expect(map).toMatchObject({
+      Type: 'Map', Next: 'Reduce', MaxConcurrency: 40, ResultPath: null,
+      ItemReader: { ReaderConfig: { InputType: 'JSON' }, Parameters: { 'Bucket.$': '$.bucket', 'Key.$': '$.manifestKey' } },
+      ItemSelector: { mode: 'partial', 'workPrefix.$': '$.workPrefix', 'batch.$': '$$.Map.Item.Value' },
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Partial' },
+    });
+    expect(map!.ItemReader!.Resource).toMatch(/:states:::s3:getObject$/);
+    expect(map!.ItemProcessor!.States.Partial!.Resource).toBe('JOB');
+    expect(reduce).toMatchObject({ Type: 'Task', Resource: 'JOB', Parameters: { mode: 'reduce', 'workPrefix.$': '$.workPrefix', 'windowEnd.$': '$.windowEnd' } });
+    expect(definition.TimeoutSeconds).toBe(3600);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+  });
+
+  test('the schedule starts the state machine, through a role that may only start it', () => {
+    const { template, stack, monitor } = distributed();
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { Target: Match.objectLike({ Arn: { Ref: logicalId(stack, monitor.stateMachine!) }, Input: '{}' }) });
+    const roles = template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] } } });
+    const statements = statementsOf(template, Object.keys(roles)[0]!);
+    expect(actionsOf(statements)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'sqs:SendMessage', 'states:StartExecution']);
+    expect(statementFor(statements, 'states:StartExecution').Resource).toEqual({ Ref: logicalId(stack, monitor.stateMachine!) });
+  });
+
+  test('the job may also write, read and delete its work prefix, and nothing else more; children get 15 minutes and the batch size', () => {
+    const { template, stack, scorer, monitor } = distributed({ maxConcurrency: 5, objectsPerChild: 7 } as { maxConcurrency: number });
+    const statements = statementsOf(template, logicalId(stack, monitor.role));
+    const bucketArn = { 'Fn::GetAtt': [logicalId(stack, scorer.captureBucket!), 'Arn'] };
+    expect(actionsOf(statements)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObject']);
+    expect(statementFor(statements, 's3:DeleteObject')).toMatchObject({ Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [bucketArn, '/drift-work/fraud/*']] } });
+    expect(statementFor(statements, 's3:ListBucket')).toMatchObject({ Condition: { StringLike: { 's3:prefix': ['capture/fraud/3/*', 'drift-work/fraud/*'] } } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900, Environment: { Variables: Match.objectLike({ OBJECTS_PER_BATCH: '7' }) } });
+  });
+
+  test('the state machine may read only the manifest prefix with the capture key, and manage only its own child executions', () => {
+    const { template, stack, scorer, monitor } = distributed();
+    const roleId = stack.getLogicalId(monitor.stateMachine!.role.node.defaultChild as CfnElement);
+    const statements = statementsOf(template, roleId);
+    const bucketArn = { 'Fn::GetAtt': [logicalId(stack, scorer.captureBucket!), 'Arn'] };
+    expect(statementFor(statements, 's3:GetObject').Resource).toEqual({ 'Fn::Join': ['', [bucketArn, '/drift-work/fraud/*']] });
+    expect(statementFor(statements, 'kms:Decrypt').Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack, scorer.captureBucket!.encryptionKey!), 'Arn'] });
+    expect(statementFor(statements, 'lambda:InvokeFunction').Resource).toEqual([
+      { 'Fn::GetAtt': [logicalId(stack, monitor.function), 'Arn'] },
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack, monitor.function), 'Arn'] }, ':*']] },
+    ]);
+    expect(statementFor(statements, 'states:StartExecution').Resource).toEqual({ Ref: logicalId(stack, monitor.stateMachine!) });
+  });
+
+  test('an alarm on failed, timed-out or aborted executions notifies the topic', () => {
+    const { template, stack, monitor } = distributed();
+    expect(monitor.executionFailureAlarm).toBeDefined();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalId(stack, monitor.topic) }],
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'failed + timedOut + aborted' }),
+        Match.objectLike({ Id: 'failed', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsFailed', Namespace: 'AWS/States' }), Stat: 'Sum' }) }),
+        Match.objectLike({ Id: 'timedOut', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsTimedOut' }) }) }),
+        Match.objectLike({ Id: 'aborted', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsAborted' }) }) }),
+      ]),
+    });
+  });
+
+  test('the single-function engine has no state machine and invokes the function', () => {
+    const { template, monitor } = withMonitor({ engine: DriftEngine.singleFunction() });
+    expect(monitor.stateMachine).toBeUndefined();
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 300 });
+  });
+
+  test.each([
+    [{ maxConcurrency: 0 }, 'props.engine.maxConcurrency must be a whole number from 1 to 10000, got 0'],
+    [{ maxConcurrency: 10001 }, 'props.engine.maxConcurrency must be a whole number from 1 to 10000, got 10001'],
+    [{ objectsPerChild: 2.5 }, 'props.engine.objectsPerChild must be a whole number from 1 to 1000, got 2.5'],
+  ])('fails when the engine options are %j', (options, message) => {
+    const err = errorOf(() => distributed(options as { maxConcurrency: number }));
+    expect(err.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(err.message).toContain(message);
+    expect(err.message).toContain('TestStack/Drift');
+  });
+
+  test('synthesizes clean under Boundary.HONG_KONG, the CloudFormation validator and cdk-nag', () => {
+    const result = validatedSynth((app) => {
+      const stack = new Stack(app, 'Hk', { env: { account: '111111111111', region: 'ap-east-1' } });
+      new DriftMonitor(stack, 'Drift', { source: DriftSource.onnxFunction(scorerIn(stack)), baseline: Baseline.fromFile(BASELINE_FILE), engine: DriftEngine.distributedMap({ maxConcurrency: 50 }) });
+      DataResidency.enforce(app, { boundary: Boundary.HONG_KONG, report: false });
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    });
+    expect(result.error).toBeUndefined();
+    expect(errorViolations(result)).toEqual([]);
+  });
 });
 
 describe('Baseline.fromModelMonitorStatistics', () => {

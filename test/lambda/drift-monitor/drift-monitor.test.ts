@@ -176,7 +176,8 @@ describe('handler', () => {
     expect(doc.stats.examples).toHaveLength(3);
 
     const metrics = emf();
-    expect(metrics.map((m) => m.feature)).toEqual(['f0', 'f1', 'f2', 'f3', DATASET_FEATURE]);
+    expect(metrics.map((m) => m.feature)).toEqual(['f0', 'f1', 'f2', 'f3', '__output__', DATASET_FEATURE]);
+    expect(metrics.find((m) => m.feature === '__output__')).toMatchObject({ Drifted: 0 });
     expect(metrics.find((m) => m.feature === 'f0')).toMatchObject({ model: 'hk-claims-fraud', Drifted: 1 });
     expect(metrics.find((m) => m.feature === 'f2')).toMatchObject({ Drifted: 0 });
     expect(metrics.find((m) => m.feature === DATASET_FEATURE)).toMatchObject({ Drifted: 1, DriftedShare: 0.5, RecordsRejected: 3, InsufficientData: 0 });
@@ -225,7 +226,7 @@ describe('handler', () => {
     ]);
     const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
     expect(JSON.parse(String(put.Body)).actions).toEqual(summary.actions);
-    expect(emf().length).toBe(5);
+    expect(emf().length).toBe(6);
     const errors = [...stdout, ...stderr].filter((l) => l.includes('drift action failed'));
     expect(errors).toHaveLength(2);
   });

@@ -2,7 +2,7 @@ import type { CaptureStats } from '../../../lib/capture';
 import { createCaptureStats } from '../../../lib/capture';
 import type { DriftReport, FeatureDrift } from '../../../lib/drift';
 import type { DriftJobResult } from '../../../lambda/drift-monitor/drift-job';
-import { DATASET_FEATURE, DRIFT_NAMESPACE, driftMetrics, emfLines } from '../../../lambda/drift-monitor/metrics';
+import { DATASET_FEATURE, DRIFT_NAMESPACE, OUTPUT_FEATURE, driftMetrics, emfLines } from '../../../lambda/drift-monitor/metrics';
 
 const WINDOW_END = new Date('2026-11-24T10:00:00.000Z');
 
@@ -45,6 +45,16 @@ describe('driftMetrics', () => {
     expect(docs[1]).toMatchObject({ feature: 'age', Drifted: 0 });
     expect(docs[2]).toMatchObject({ feature: DATASET_FEATURE, Drifted: 1, DriftedShare: 0.5, RecordsAnalyzed: 500, RecordsRejected: 7, InsufficientData: 0 });
     expect(docs[2]!._aws.CloudWatchMetrics[0]!.Metrics).toEqual(expect.arrayContaining([{ Name: 'RecordsAnalyzed', Unit: 'Count' }, { Name: 'RecordsRejected', Unit: 'Count' }]));
+  });
+
+  test('the output gets its own document, apart from the features and the dataset share', () => {
+    const withOutput: DriftReport = { ...ok, output: { ...feature('score', 0.27, true, 0.4), method: 'ks', threshold: 0.05 } };
+    const docs = driftMetrics(result(withOutput));
+    expect(docs.map((d) => d.feature)).toEqual(['claim_amount', 'age', OUTPUT_FEATURE, DATASET_FEATURE]);
+    expect(OUTPUT_FEATURE).toBe('__output__');
+    expect(docs[2]).toMatchObject({ model: 'hk-claims-fraud', feature: OUTPUT_FEATURE, DriftScore: 0.27, Drifted: 1, PSI: 0.4 });
+    // The dataset verdict is the features' alone.
+    expect(docs[3]).toMatchObject({ DriftedShare: 0.5 });
   });
 
   test('insufficient data: only the dataset document, without a drift verdict', () => {
