@@ -2,7 +2,7 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
 import {
-  Baseline, Compute, Deployment, DriftMonitor, DriftSource, InferenceImage, ModelApprovalStatus, ModelRegistry, ObjectLock, OnnxFunction,
+  Baseline, Compute, Deployment, DriftEngine, DriftMonitor, DriftSource, InferenceImage, ModelApprovalStatus, ModelRegistry, ObjectLock, OnnxFunction,
   ServingDashboard, ServingEndpoint, type ModelArtifact,
 } from '../../constructs';
 
@@ -55,7 +55,12 @@ export class HkFraudStack extends Stack {
     // Drift on both serving paths, against the training sample's baseline
     // (`npx sovereign-ml baseline model/training-sample.csv --out model/baseline.json --target is_fraud`).
     const baseline = Baseline.fromFile(path.join(__dirname, 'model', 'baseline.json'));
-    const endpointDrift = new DriftMonitor(this, 'EndpointDrift', { source: DriftSource.endpoint(this.endpoint), baseline });
+    // The endpoint captures 20% of up to six instances' traffic: its windows are read by a
+    // Distributed Map, one child per 20 capture objects, at most 20 at once.
+    const endpointDrift = new DriftMonitor(this, 'EndpointDrift', {
+      source: DriftSource.endpoint(this.endpoint), baseline,
+      engine: DriftEngine.distributedMap({ maxConcurrency: 20 }),
+    });
     const scorerDrift = new DriftMonitor(this, 'ScorerDrift', { source: DriftSource.onnxFunction(this.scorer), baseline, featureAlarms: true });
     new ServingDashboard(this, 'Dashboard', { endpoints: [this.endpoint], functions: [this.scorer], driftMonitors: [endpointDrift, scorerDrift] });
   }
