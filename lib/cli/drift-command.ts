@@ -1,10 +1,13 @@
 /**
  * `sovereign-ml drift --baseline baseline.json --capture <files|dir> [--format f] [--html out.html]
- * [--json] [--min-records n]`: reads local capture files (plain or gzip, a directory
- * recursively, in sorted order) into per-feature windows, evaluates them against the
- * baseline, and prints a table (or JSON) with the line accounting.
+ * [--json] [--min-records n] [--cloudwatch-region r --model m [--namespace n]]`: reads local
+ * capture files (plain or gzip, a directory recursively, in sorted order) into per-feature
+ * windows, evaluates them against the baseline, and prints a table (or JSON) with the line
+ * accounting. With `--cloudwatch-region`, the aggregate metrics the drift job emits (never a
+ * captured value) are then published through the `driftMetrics` publisher the binary wires in.
  *
- * Exit codes: 0 no dataset drift (or insufficient data), 1 dataset drift, 2 unusable input.
+ * Exit codes: 0 no dataset drift (or insufficient data), 1 dataset drift, 2 unusable input,
+ * 3 the metrics could not be published (the report was printed).
  *
  * The loop mirrors `buildWindows` of the drift job, over the file system instead of S3
  * (lib/ does not import from lambda/).
@@ -17,10 +20,14 @@ import {
 } from '../capture';
 import { addValue, emptyWindow, evaluateDrift, readBaselineFile, type BaselineDocument, type DriftPolicy, type DriftReport, type FeatureWindow } from '../drift';
 import { ErrorCode, SovereignMlError } from '../errors';
-import { ExitCode, type CliIo } from './cli-io';
+import { isKnownRegion, nearestRegionNames } from '../regions';
+import { ExitCode, type CliIo, type DriftMetricsTarget } from './cli-io';
 import { fmt, renderDriftHtml, verdictOf } from './drift-html';
 
 export { fmt, verdictOf } from './drift-html';
+
+/** The default namespace of `--cloudwatch-region` metrics, the drift job's. */
+export const DEFAULT_DRIFT_NAMESPACE = 'SovereignML/Drift';
 
 /** Help text of the drift command. */
 export const DRIFT_USAGE = `usage: sovereign-ml drift --baseline <baseline.json> --capture <file|dir>... [options]
@@ -35,9 +42,19 @@ options:
   --drift-share <x>       share of drifted features at which the dataset drifts, in (0, 1] (default 0.5)
   --html <file>           also write a self-contained HTML report
   --json                  print the JSON report instead of the table
+  --cloudwatch-region <r> after the report, publish the drift job's metrics to CloudWatch in
+                          region r (PutMetricData; credentials from the AWS default chain). Only
+                          aggregates leave the site, never a captured value: DriftScore, Drifted
+                          and PSI per feature (and for the output, "__output__", where the drift
+                          job emits it); Drifted, DriftedShare, RecordsAnalyzed, RecordsRejected
+                          and InsufficientData for the dataset ("__dataset__"); dimensions model
+                          and feature
+  --model <name>          the model dimension of the metrics (required with --cloudwatch-region)
+  --namespace <ns>        the metric namespace (default ${DEFAULT_DRIFT_NAMESPACE})
   -h, --help              print this help
 
-exit codes: 0 no dataset drift (or insufficient data), 1 dataset drift, 2 unusable input
+exit codes: 0 no dataset drift (or insufficient data), 1 dataset drift, 2 unusable input,
+3 the metrics could not be published (the report was printed)
 `;
 
 /** Windows and accounting of a local run. */
@@ -58,12 +75,16 @@ interface DriftArgs {
   readonly driftShare?: number;
   readonly html?: string;
   readonly json: boolean;
+  readonly cloudWatch?: DriftMetricsTarget & { readonly modelName: string };
 }
 
 /** Runs the drift command. */
 export async function runDrift(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, io);
   if (args === undefined) return ExitCode.OK;
+  if (args.cloudWatch && !io.driftMetrics) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, '--cloudwatch-region needs the sovereign-ml binary (bin/sovereign-ml.js or the bundled sovereign-ml.js), which wires in the CloudWatch publisher');
+  }
   if (!fs.existsSync(args.baseline)) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `cannot read baseline ${args.baseline}: no such file`);
   const baseline = readBaselineFile(args.baseline);
   const files = captureFiles(args.capture);
@@ -83,6 +104,21 @@ export async function runDrift(argv: readonly string[], io: CliIo): Promise<numb
   } else {
     io.stdout(formatText(run));
     if (args.html !== undefined) io.stdout(`html report -> ${args.html}\n`);
+  }
+  if (args.cloudWatch) {
+    const { modelName, region, namespace } = args.cloudWatch;
+    try {
+      // Only the verdict and two counts cross this line: no stats excerpts, no windows, no file names.
+      const sent = await io.driftMetrics!.publish(
+        { modelName, timestamp: new Date(), report: run.report, recordsAnalyzed: run.stats.rowsAnalyzed, recordsRejected: run.stats.linesRejected },
+        { region, namespace },
+      );
+      io.stderr(`published ${sent.metrics} drift metrics for model ${modelName} to CloudWatch ${namespace} in ${region} (${sent.requests} PutMetricData request${sent.requests === 1 ? '' : 's'})\n`);
+    } catch (e) {
+      const reason = e instanceof Error ? `${e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}` : String(e);
+      io.stderr(`sovereign-ml drift: cannot publish drift metrics to CloudWatch in ${region}: ${reason}`.replace(/\s*[\r\n]+\s*/g, ' ') + '\n');
+      return ExitCode.DELIVERY_FAILED;
+    }
   }
   return run.report.status === 'ok' && run.report.datasetDrift ? ExitCode.VIOLATIONS : ExitCode.OK;
 }
@@ -195,6 +231,9 @@ function parseArgs(argv: readonly string[], io: CliIo): DriftArgs | undefined {
   let driftShare: number | undefined;
   let html: string | undefined;
   let json = false;
+  let region: string | undefined;
+  let modelName: string | undefined;
+  let namespace: string | undefined;
   const value = (i: number, flag: string): string => {
     const v = argv[i];
     if (v === undefined || v.startsWith('--')) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `${flag} needs a value`);
@@ -240,6 +279,22 @@ function parseArgs(argv: readonly string[], io: CliIo): DriftArgs | undefined {
       case '--json':
         json = true;
         break;
+      case '--cloudwatch-region': {
+        const v = value(++i, a);
+        if (!isKnownRegion(v)) throw new SovereignMlError(ErrorCode.REGION_UNKNOWN, `--cloudwatch-region ${JSON.stringify(v)} is not a known AWS region; did you mean ${nearestRegionNames(v).join(', ')}?`);
+        region = v;
+        break;
+      }
+      case '--model': {
+        const v = value(++i, a);
+        // A CloudWatch dimension value: 1 to 1024 characters.
+        if (v.trim() === '' || v.length > 1024) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `--model must be 1 to 1024 characters, not blank, got ${JSON.stringify(v.slice(0, 80))}`);
+        modelName = v;
+        break;
+      }
+      case '--namespace':
+        namespace = checkNamespace(value(++i, a));
+        break;
       default:
         if (a.startsWith('-')) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `unknown option ${a}; see --help`);
         throw new SovereignMlError(ErrorCode.INVALID_PROPS, `unexpected argument ${JSON.stringify(a)}: give capture files after --capture`);
@@ -247,5 +302,29 @@ function parseArgs(argv: readonly string[], io: CliIo): DriftArgs | undefined {
   }
   if (baseline === undefined) throw new SovereignMlError(ErrorCode.INVALID_PROPS, '--baseline <baseline.json> is required');
   if (capture.length === 0) throw new SovereignMlError(ErrorCode.INVALID_PROPS, '--capture <files|dir> is required');
-  return { baseline, capture, format, ...(minRecords !== undefined ? { minRecords } : {}), ...(driftShare !== undefined ? { driftShare } : {}), ...(html !== undefined ? { html } : {}), json };
+  // Fail closed: --model or --namespace alone would look like publishing while nothing is sent.
+  if (region === undefined && (modelName !== undefined || namespace !== undefined)) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `${modelName !== undefined ? '--model' : '--namespace'} is only used with --cloudwatch-region <region>; add it, or drop the option`);
+  }
+  if (region !== undefined && modelName === undefined) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, '--cloudwatch-region needs --model <name>, the model dimension of the metrics');
+  }
+  const cloudWatch = region !== undefined ? { region, modelName: modelName!, namespace: namespace ?? DEFAULT_DRIFT_NAMESPACE } : undefined;
+  return {
+    baseline, capture, format, json,
+    ...(minRecords !== undefined ? { minRecords } : {}), ...(driftShare !== undefined ? { driftShare } : {}), ...(html !== undefined ? { html } : {}), ...(cloudWatch ? { cloudWatch } : {}),
+  };
+}
+
+/**
+ * A CloudWatch namespace: 1 to 255 of letters, digits, `. - _ / # :` and space, at least
+ * one not a space, not starting with `:` nor with `AWS/` (reserved for AWS services).
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Namespace
+ */
+function checkNamespace(ns: string): string {
+  if (!/^[0-9A-Za-z.\-_/#: ]{1,255}$/.test(ns) || ns.trim() === '' || ns.startsWith(':') || ns.startsWith('AWS/')) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS,
+      `--namespace must be 1 to 255 of letters, digits, . - _ / # : and space, not blank, not starting with ":" or "AWS/", got ${JSON.stringify(ns.slice(0, 80))}`);
+  }
+  return ns;
 }

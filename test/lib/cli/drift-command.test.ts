@@ -1,14 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import type { DriftMetricsPublisher, DriftMetricsSummary, DriftMetricsTarget } from '../../../lib/cli/cli-io';
 import { main } from '../../../lib/cli/main';
 import { BaselineBuilder } from '../../../lib/drift';
 import { tempDir } from '../../support/app';
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(argv: string[], driftMetrics?: DriftMetricsPublisher): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
+  const code = await main(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; }, ...(driftMetrics ? { driftMetrics } : {}) });
   return { code, stdout, stderr };
 }
 
@@ -187,4 +188,68 @@ test('drift is listed in the usage and has a help text', async () => {
   const r = await run(['drift', '--help']);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('usage: sovereign-ml drift --baseline');
+});
+
+describe('--cloudwatch-region (the publisher is an interface here; CloudWatch itself in test/lambda/drift-monitor/cloudwatch-publisher.test.ts)', () => {
+  /** A publisher recording what it was given. */
+  function recorder(): DriftMetricsPublisher & { calls: Array<[DriftMetricsSummary, DriftMetricsTarget]> } {
+    const calls: Array<[DriftMetricsSummary, DriftMetricsTarget]> = [];
+    return { calls, publish: async (summary, target) => { calls.push([summary, target]); return { metrics: 7, requests: 1 }; } };
+  }
+
+  test('hands the publisher the verdict and two counts, nothing else, after printing the report', async () => {
+    const p = recorder();
+    const r = await run([...base, '--cloudwatch-region', 'ap-east-1', '--model', 'hk-claims-fraud'], p);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('no dataset drift: 1 of 3 features drifted');
+    expect(r.stderr).toBe('published 7 drift metrics for model hk-claims-fraud to CloudWatch SovereignML/Drift in ap-east-1 (1 PutMetricData request)\n');
+    expect(p.calls).toHaveLength(1);
+    const [summary, target] = p.calls[0]!;
+    expect(target).toEqual({ region: 'ap-east-1', namespace: 'SovereignML/Drift' });
+    expect(Object.keys(summary).sort()).toEqual(['modelName', 'recordsAnalyzed', 'recordsRejected', 'report', 'timestamp']);
+    expect(summary).toMatchObject({ modelName: 'hk-claims-fraud', recordsAnalyzed: 300, recordsRejected: 3, report: { status: 'ok', records: 300 } });
+    expect(JSON.stringify(summary)).not.toContain('script');
+  });
+
+  test('--namespace sets the namespace', async () => {
+    const p = recorder();
+    await run([...base, '--cloudwatch-region', 'eu-central-1', '--model', 'm', '--namespace', 'Site/Frankfurt #2'], p);
+    expect(p.calls[0]![1]).toEqual({ region: 'eu-central-1', namespace: 'Site/Frankfurt #2' });
+  });
+
+  test.each([
+    ['an unknown region', ['--cloudwatch-region', 'ap-east-9', '--model', 'm'], '--cloudwatch-region "ap-east-9" is not a known AWS region; did you mean ap-east-1'],
+    ['a region without --model', ['--cloudwatch-region', 'ap-east-1'], '--cloudwatch-region needs --model <name>'],
+    ['--model without a region', ['--model', 'm'], '--model is only used with --cloudwatch-region <region>'],
+    ['--namespace without a region', ['--namespace', 'X'], '--namespace is only used with --cloudwatch-region <region>'],
+    ['a namespace reserved for AWS', ['--cloudwatch-region', 'ap-east-1', '--model', 'm', '--namespace', 'AWS/SageMaker'], 'not starting with ":" or "AWS/", got "AWS/SageMaker"'],
+    ['a namespace with other characters', ['--cloudwatch-region', 'ap-east-1', '--model', 'm', '--namespace', 'drift\u00e9'], '--namespace must be 1 to 255 of letters'],
+    ['a blank model', ['--cloudwatch-region', 'ap-east-1', '--model', ' '], '--model must be 1 to 1024 characters, not blank'],
+  ])('fails when given %s: exit 2, one line, nothing published', async (_name, extra, phrase) => {
+    const p = recorder();
+    const r = await run([...base, ...extra], p);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(phrase);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(p.calls).toEqual([]);
+  });
+
+  test('fails when no publisher is wired in (lib/ alone cannot reach CloudWatch): exit 2 before reading the capture', async () => {
+    const r = await run([...base, '--cloudwatch-region', 'ap-east-1', '--model', 'm']);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: expect.stringContaining('--cloudwatch-region needs the sovereign-ml binary') });
+  });
+
+  test('a refused publish is exit 3 with one line, after the report', async () => {
+    const failing: DriftMetricsPublisher = { publish: async () => { throw new Error('connect ETIMEDOUT\n  at somewhere'); } };
+    const r = await run([...base, '--cloudwatch-region', 'ap-east-1', '--model', 'm'], failing);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('no dataset drift');
+    expect(r.stderr).toBe('sovereign-ml drift: cannot publish drift metrics to CloudWatch in ap-east-1: connect ETIMEDOUT at somewhere\n');
+  });
+
+  test('the help text documents the options and exit code 3', async () => {
+    const r = await run(['drift', '--help']);
+    for (const flag of ['--cloudwatch-region <r>', '--model <name>', '--namespace <ns>', 'default SovereignML/Drift', '3 the metrics could not be published']) expect(r.stdout).toContain(flag);
+  });
 });
