@@ -1,20 +1,26 @@
 /**
  * Builds the on-prem ONNX server folder: the HTTP server adapter bundled by esbuild,
- * onnxruntime-node for one Linux architecture, and the Dockerfile that turns the folder
- * into an image. The model is not in the folder: the image reads it from a volume
- * (`/models/model.onnx`) or from S3 with `--model s3://... --sha256 <hex>`.
+ * onnxruntime-node for one Linux architecture, the `sovereign-ml` CLI bundled with its
+ * CloudWatch drift publisher (so the same image runs the drift CronJob:
+ * `node sovereign-ml.js drift ... --cloudwatch-region <r> --model <m>`), and the
+ * Dockerfile that turns the folder into an image. The model is not in the folder: the
+ * image reads it from a volume (`/models/model.onnx`) or from S3 with
+ * `--model s3://... --sha256 <hex>`.
  *
  * Run: `npx tsx scripts/build-onnx-server.ts [--arch x64|arm64] [--out dist/onnx-server]`,
  * then `docker build -t sovereign-ml-onnx <out>`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { buildSync } from 'esbuild';
 import { buildOnnxAsset, type OnnxArch } from '../constructs/aws/private/onnx-asset';
 
 /** The repository root (this file is scripts/build-onnx-server.ts). */
 const ROOT = path.resolve(__dirname, '..');
 const DOCKERFILE = path.join(ROOT, 'lambda', 'onnx-inference', 'Dockerfile');
 const ARCHES: readonly OnnxArch[] = ['x64', 'arm64'];
+/** File name of the bundled CLI in the folder. */
+export const CLI_BUNDLE = 'sovereign-ml.js';
 
 /**
  * Builds the server folder into `outDir`, replacing what a previous build left there,
@@ -37,7 +43,29 @@ export function buildOnnxServer(outDir: string, arch: OnnxArch): string {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.cpSync(asset, out, { recursive: true });
   fs.copyFileSync(DOCKERFILE, path.join(out, 'Dockerfile'));
+  bundleCli(path.join(out, CLI_BUNDLE));
   return out;
+}
+
+/**
+ * Bundles bin/sovereign-ml.js (the CLI with the CloudWatch publisher wired in) into one
+ * file that runs with plain node: no tsx, no node_modules.
+ */
+function bundleCli(outFile: string): void {
+  buildSync({
+    entryPoints: [path.join(ROOT, 'bin', 'sovereign-ml.js')],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'none',
+    // The entry skips `require('tsx/cjs')` when this is '1'; tsx stays out either way.
+    define: { 'process.env.SOVEREIGN_ML_BUNDLE': '"1"' },
+    external: ['tsx', 'tsx/*'],
+    logLevel: 'silent',
+  });
 }
 
 /** Parses `--arch` and `--out`. */
