@@ -132,9 +132,14 @@ export async function reducePartials(
   const partialKeys: string[] = [];
   for await (const key of deps.listKeys(input.bucket, `${input.workPrefix}partials/`)) partialKeys.push(key);
   partialKeys.sort();
-  const parts: PartialWindows[] = [];
-  for (const key of partialKeys) parts.push(decodePartial(await readText(await deps.openObject(input.bucket, key)), key));
-  const merged = parts.length > 0 ? mergePartials(parts) : emptyPartial(baseline);
+  // One partial in memory at a time besides the running merge: a partial holds up to a
+  // full sample per feature, and a big window has many.
+  let merged: PartialWindows | undefined;
+  for (const key of partialKeys) {
+    const part = decodePartial(await readText(await deps.openObject(input.bucket, key)), key);
+    merged = merged ? mergePartials([merged, part]) : part;
+  }
+  merged ??= emptyPartial(baseline);
   const result: DriftJobResult = {
     modelName: input.modelName,
     report: evaluatePartial(baseline, merged, input.policy),

@@ -67,6 +67,9 @@ export class DriftStateMachine extends Construct {
     partials.itemProcessor(new tasks.LambdaInvoke(this, 'Partial', {
       lambdaFunction: job,
       payloadResponseOnly: true,
+      // The Map gathers every child's output before discarding it, within the 256 KiB
+      // state limit: a child hands back only its batch index.
+      outputPath: '$.index',
       comment: 'Build and store the partial windows of one batch',
     }));
 

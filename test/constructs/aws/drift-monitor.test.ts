@@ -298,7 +298,7 @@ describe('DriftEngine.distributedMap', () => {
     const fnArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack, monitor.function), 'Arn'] });
     const definition = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p) === fnArn ? 'JOB' : 'OTHER')).join('')) as {
       StartAt: string; TimeoutSeconds: number;
-      States: Record<string, { Type: string; Next?: string; Resource?: string; Parameters?: Record<string, unknown>; MaxConcurrency?: number; ItemReader?: { Resource: string; ReaderConfig: unknown; Parameters: unknown }; ItemSelector?: unknown; ResultPath?: unknown; ItemProcessor?: { ProcessorConfig: unknown; StartAt: string; States: Record<string, { Resource: string }> } }>;
+      States: Record<string, { Type: string; Next?: string; Resource?: string; Parameters?: Record<string, unknown>; MaxConcurrency?: number; ItemReader?: { Resource: string; ReaderConfig: unknown; Parameters: unknown }; ItemSelector?: unknown; ResultPath?: unknown; ItemProcessor?: { ProcessorConfig: unknown; StartAt: string; States: Record<string, { Resource: string; OutputPath?: string }> } }>;
     };
     expect(definition.StartAt).toBe('Plan');
     const { Plan: plan, Partials: map, Reduce: reduce } = definition.States;
@@ -310,7 +310,7 @@ describe('DriftEngine.distributedMap', () => {
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Partial' },
     });
     expect(map!.ItemReader!.Resource).toMatch(/:states:::s3:getObject$/);
-    expect(map!.ItemProcessor!.States.Partial!.Resource).toBe('JOB');
+    expect(map!.ItemProcessor!.States.Partial).toMatchObject({ Resource: 'JOB', OutputPath: '$.index' });
     expect(reduce).toMatchObject({ Type: 'Task', Resource: 'JOB', Parameters: { mode: 'reduce', 'workPrefix.$': '$.workPrefix', 'windowEnd.$': '$.windowEnd' } });
     expect(definition.TimeoutSeconds).toBe(3600);
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
