@@ -37,16 +37,15 @@ export class DriftStateMachine extends Construct {
   public constructor(scope: Construct, id: string, props: DriftStateMachineProps) {
     super(scope, id);
     const { job } = props;
-    const plan = new tasks.LambdaInvoke(this, 'Plan', {
-      lambdaFunction: job,
-      payload: sfn.TaskInput.fromObject({
-        mode: 'plan',
-        input: sfn.JsonPath.objectAt('$'),
-        executionStartTime: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
-      }),
-      payloadResponseOnly: true,
-      comment: 'List the window\'s capture objects and write the manifest of batches',
+    // Plan and Reduce: the job with a mode and fields of the state's input.
+    const step = (id: string, payload: Record<string, unknown>, comment: string) => new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: job, payload: sfn.TaskInput.fromObject(payload), payloadResponseOnly: true, comment,
     });
+    const plan = step('Plan', {
+      mode: 'plan',
+      input: sfn.JsonPath.objectAt('$'),
+      executionStartTime: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
+    }, 'List the window\'s capture objects and write the manifest of batches');
 
     const partials = new sfn.DistributedMap(this, 'Partials', {
       maxConcurrency: props.maxConcurrency,
@@ -73,16 +72,11 @@ export class DriftStateMachine extends Construct {
       comment: 'Build and store the partial windows of one batch',
     }));
 
-    const reduce = new tasks.LambdaInvoke(this, 'Reduce', {
-      lambdaFunction: job,
-      payload: sfn.TaskInput.fromObject({
-        mode: 'reduce',
-        workPrefix: sfn.JsonPath.stringAt('$.workPrefix'),
-        windowEnd: sfn.JsonPath.stringAt('$.windowEnd'),
-      }),
-      payloadResponseOnly: true,
-      comment: 'Merge the partials, write the report and metrics, run the drift actions',
-    });
+    const reduce = step('Reduce', {
+      mode: 'reduce',
+      workPrefix: sfn.JsonPath.stringAt('$.workPrefix'),
+      windowEnd: sfn.JsonPath.stringAt('$.windowEnd'),
+    }, 'Merge the partials, write the report and metrics, run the drift actions');
 
     // Execution data holds object keys and counts, never payloads; it is still left out
     // of the logs, which keep the state transitions only.
