@@ -163,7 +163,8 @@ export class CloudModelRegistry extends Construct {
       forceDestroy: p.forceDestroy,
     });
     classifyResource(this.bucket, DataClass.MODEL_ARTIFACT);
-    this.bucketName = this.bucket.bucket;
+    // A given name stays a literal, so that another stack (the site) can use it without a cross-stack reference.
+    this.bucketName = p.bucketName ?? this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
     const bucket = this.bucket.id;
 

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CloudModelRegistry, SiteIdentity } from '../../../constructs/tf';
+import { Testing } from '../../../constructs/tf/private/cdktf';
+import { KmsKey, S3Bucket, S3BucketPublicAccessBlock, S3BucketVersioning } from '../../../constructs/tf/private/providers';
+import { ErrorCode } from '../../../lib/errors';
+import { errorOf } from '../../support/errors';
+import { annotation, newStack, onlyResource, resources, terraformJson } from './tf-support';
+
+const MODEL = path.join(__dirname, '..', '..', '..', 'examples', 'hk-fraud', 'model', 'fraud.onnx');
+
+function registry(props: Partial<ConstructorParameters<typeof CloudModelRegistry>[2]> = {}) {
+  const stack = newStack();
+  const r = new CloudModelRegistry(stack, 'Registry', { region: 'ap-east-1', ...props });
+  return { stack, registry: r };
+}
+
+describe('CloudModelRegistry', () => {
+  test('creates a versioned, KMS-encrypted, private bucket pinned to the region', () => {
+    const { stack } = registry();
+    const synthesized = Testing.synth(stack);
+    expect(synthesized).toHaveResourceWithProperties(S3Bucket, { region: 'ap-east-1', bucket_prefix: 'sovereign-ml-models-', force_destroy: false });
+    expect(synthesized).toHaveResourceWithProperties(S3BucketVersioning, { versioning_configuration: { status: 'Enabled' } });
+    expect(synthesized).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+    });
+    expect(synthesized).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, region: 'ap-east-1' });
+
+    const json = terraformJson(stack);
+    const encryption = onlyResource(json, 'aws_s3_bucket_server_side_encryption_configuration');
+    expect(encryption.rule[0]).toMatchObject({ bucket_key_enabled: true, apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } });
+    expect(encryption.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.\w+\.arn\}$/);
+    expect(onlyResource(json, 'aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    // Every regional resource names its region: the residency engine needs no provider to place it.
+    for (const [type, blocks] of Object.entries(json.resource ?? {})) {
+      if (type.startsWith('aws_iam_')) continue;
+      for (const block of Object.values(blocks)) expect(block.region).toBe('ap-east-1');
+    }
+  });
+
+  test('denies requests without TLS 1.2', () => {
+    const policy = JSON.parse(onlyResource(terraformJson(registry().stack), 'aws_s3_bucket_policy').policy);
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } }),
+    ]);
+    expect(policy.Statement[0].Resource).toEqual([expect.stringMatching(/\.arn\}$/), expect.stringMatching(/\.arn\}\/\*$/)]);
+  });
+
+  test('the site user reads only the model prefix and decrypts only through S3 in the region', () => {
+    const json = terraformJson(registry({ siteName: 'kwun-tong-dc' }).stack);
+    expect(onlyResource(json, 'aws_iam_user').name).toBe('sovereign-ml-kwun-tong-dc-model-pull');
+    expect(resources(json, 'aws_iam_access_key')).toHaveLength(0);
+    const policy = JSON.parse(onlyResource(json, 'aws_iam_user_policy').policy);
+    expect(policy.Statement).toEqual([
+      { Sid: 'ReadModels', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.\w+\.arn\}\/models\/\*$/) },
+      {
+        Sid: 'DecryptModels', Effect: 'Allow', Action: 'kms:Decrypt', Resource: expect.stringMatching(/^\$\{aws_kms_key\.\w+\.arn\}$/),
+        Condition: { StringEquals: { 'kms:ViaService': 's3.ap-east-1.amazonaws.com' } },
+      },
+    ]);
+  });
+
+  test('a Roles Anywhere role trusts only sessions through the trust anchor', () => {
+    const anchor = 'arn:aws:rolesanywhere:ap-east-1:111111111111:trust-anchor/0f1e2d3c-aaaa-bbbb-cccc-000000000001';
+    const json = terraformJson(registry({ siteIdentity: SiteIdentity.rolesAnywhere({ trustAnchorArn: anchor }) }).stack);
+    expect(resources(json, 'aws_iam_user')).toHaveLength(0);
+    const trust = JSON.parse(onlyResource(json, 'aws_iam_role').assume_role_policy);
+    expect(trust.Statement).toEqual([{
+      Effect: 'Allow',
+      Principal: { Service: 'rolesanywhere.amazonaws.com' },
+      Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+      Condition: { ArnEquals: { 'aws:SourceArn': anchor } },
+    }]);
+    expect(JSON.parse(onlyResource(json, 'aws_iam_role_policy').policy).Statement[0].Action).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+  });
+
+  test('addModel uploads the file with its SHA-256 and classifies bucket and object as model artifacts', () => {
+    const { stack, registry: r } = registry({ bucketName: 'gba-models-test' });
+    const model = r.addModel('Fraud', { path: MODEL, name: 'fraud', version: '3' });
+    const expected = createHash('sha256').update(fs.readFileSync(MODEL)).digest('hex');
+    expect(model).toMatchObject({ name: 'fraud', version: '3', region: 'ap-east-1', sha256: expected, objectKey: 'models/fraud/3/fraud.onnx' });
+
+    const json = terraformJson(stack);
+    expect(model.s3Uri).toBe('s3://gba-models-test/models/fraud/3/fraud.onnx');
+    const object = onlyResource(json, 'aws_s3_object');
+    expect(object).toMatchObject({
+      key: 'models/fraud/3/fraud.onnx', checksum_algorithm: 'SHA256', source_hash: expected, server_side_encryption: 'aws:kms',
+      bucket_key_enabled: true, metadata: { sha256: expected }, region: 'ap-east-1',
+    });
+    expect(object.source).toMatch(/^assets\/.+\/fraud\.onnx$/);
+    expect(annotation(object)).toEqual({ dataClasses: ['model-artifact'] });
+    expect(annotation(onlyResource(json, 'aws_s3_bucket'))).toEqual({ dataClasses: ['model-artifact'] });
+  });
+
+  test('outputs what the site needs', () => {
+    const json = terraformJson(registry().stack);
+    const descriptions = Object.values(json.output ?? {}).map((o) => o.description);
+    expect(descriptions).toEqual(expect.arrayContaining([
+      expect.stringMatching(/bucket/i), expect.stringMatching(/region/i), expect.stringMatching(/prefix/i), expect.stringMatching(/pull-only/),
+    ]));
+  });
+
+  test('fails when the region is not in the catalog', () => {
+    const e = errorOf(() => registry({ region: 'ap-east-9' }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toMatch(/props\.region must be an AWS region in the catalog.*got "ap-east-9"/);
+    expect(e.constructPath).toBe('test/Registry');
+  });
+
+  test('fails when the bucket name or model prefix is malformed', () => {
+    expect(errorOf(() => registry({ bucketName: 'Models_Bucket' })).message).toMatch(/props\.bucketName must be 3-63 lower-case/);
+    expect(errorOf(() => registry({ modelPrefix: 'models' })).message).toMatch(/props\.modelPrefix must be a key prefix ending in "\/"/);
+    expect(errorOf(() => registry({ noncurrentVersionRetentionDays: 0 })).message).toMatch(/props\.noncurrentVersionRetentionDays must be a whole number of days from 1 to 3650, got 0/);
+  });
+
+  test('fails when a model version is added twice', () => {
+    const { registry: r } = registry();
+    r.addModel('V3', { path: MODEL, name: 'fraud', version: '3' });
+    const e = errorOf(() => r.addModel('V3Again', { path: MODEL, name: 'fraud', version: '3' }));
+    expect(e.code).toBe(ErrorCode.MODEL_VERSION_DUPLICATE);
+  });
+
+  test('fails when the model file does not exist or the version is malformed', () => {
+    const { registry: r } = registry();
+    expect(errorOf(() => r.addModel('Missing', { path: '/nonexistent/model.onnx', name: 'fraud', version: '1' })).code).toBe(ErrorCode.MODEL_FILE_NOT_FOUND);
+    expect(errorOf(() => r.addModel('Bad', { path: MODEL, name: 'fraud', version: '3 beta' })).message).toMatch(/addModel\.version must be 1-64 letters/);
+  });
+});
