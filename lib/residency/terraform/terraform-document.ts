@@ -13,6 +13,7 @@ import * as z from 'zod';
 import { ErrorCode, SovereignMlError } from '../../errors';
 import { formatIssues } from '../../validation';
 import { ALL_DATA_CLASSES, type DataClass } from '../data-class';
+import { Location } from '../location';
 
 /** The key of this library's annotations inside a block's `//` comment object. */
 export const TERRAFORM_ANNOTATION_KEY = 'sovereign-ml';
@@ -93,7 +94,9 @@ const DocumentSchema = z.object({
   data: BlocksByName.optional(),
 }).loose();
 
-const ProviderAnnotation = z.strictObject({ location: z.string() });
+const ProviderAnnotation = z.strictObject({
+  location: z.string().refine(isLocation, { message: 'must be "region:<name>", "site:<name>" or "global"' }),
+});
 const ResourceAnnotation = z.strictObject({
   dataClasses: z.array(z.enum(ALL_DATA_CLASSES as [DataClass, ...DataClass[]])).optional(),
   flows: z.array(z.strictObject({
@@ -137,8 +140,10 @@ function readProvider(type: string, block: Record<string, unknown>): TerraformPr
   const raw = annotationOf(comment, issues);
   if (raw !== undefined) {
     const result = ProviderAnnotation.safeParse(raw, { reportInput: true });
-    if (result.success) annotatedLocation = result.data.location;
-    else issues.push({ propertyPath: `//.${TERRAFORM_ANNOTATION_KEY}`, message: formatIssues(result.error.issues, `//.${TERRAFORM_ANNOTATION_KEY}`) });
+    // A malformed annotation places the provider nowhere (unknown), never by its region.
+    const location = (raw as { location?: unknown } | null)?.location;
+    annotatedLocation = typeof location === 'string' ? location : 'unknown';
+    if (!result.success) issues.push({ propertyPath: `//.${TERRAFORM_ANNOTATION_KEY}`, message: formatIssues(result.error.issues, `//.${TERRAFORM_ANNOTATION_KEY}`) });
   }
   return { type, alias, key, logicalId: `provider.${key}`, args, annotatedLocation, issues };
 }
@@ -176,6 +181,14 @@ function annotationOf(comment: unknown, issues: AnnotationIssue[]): unknown {
     return undefined;
   }
   return (comment as Record<string, unknown>)[TERRAFORM_ANNOTATION_KEY];
+}
+
+function isLocation(text: string): boolean {
+  try {
+    return Location.parse(text).isKnown;
+  } catch {
+    return false;
+  }
 }
 
 function metadataPath(comment: unknown): string | undefined {

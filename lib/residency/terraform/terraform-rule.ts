@@ -6,28 +6,20 @@
 import type { Located } from '../app-model';
 import { governingBoundaries, isAllowed, type ResidencyPolicy } from '../boundary';
 import type { DataClass } from '../data-class';
-import { RuleId, type Severity } from '../rule';
+import type { Expr } from '../expr';
+import { RuleId, type Observation, type ResidencyRule } from '../rule';
 import type { TerraformProviderBlock, TerraformResourceBlock } from './terraform-document';
-import type { TerraformModel } from './terraform-model';
+import type { TerraformLeaf, TerraformModel } from './terraform-model';
 
-/** What a rule observed about a resource or a provider block. */
-export interface TerraformObservation {
+/**
+ * What a rule observed about a resource or a provider block: the CloudFormation
+ * observation's verdict, message and overrides, about a Terraform block.
+ */
+export interface TerraformObservation extends Omit<Observation, 'resource' | 'flow'> {
   /** The resource observed. Give this or `provider`. */
   readonly resource?: TerraformResourceBlock;
   /** The provider block observed. */
   readonly provider?: TerraformProviderBlock;
-  /** Dotted path inside the block, e.g. `rule.0.destination.bucket`. */
-  readonly propertyPath?: string;
-  /** Whether the fact is inside the boundary. */
-  readonly compliant: boolean;
-  /** The violation, in a sentence. */
-  readonly message: string;
-  /** Rule id to report instead of the rule's own (unknown locations report RES-UNKNOWN-LOCATION). */
-  readonly ruleId?: RuleId;
-  /** Severity instead of the rule's own. */
-  readonly severity?: Severity;
-  /** Fix instead of the rule's own. */
-  readonly fix?: string;
   /** Data classes concerned (defaults to the resource's). */
   readonly dataClasses?: readonly DataClass[];
 }
@@ -52,14 +44,8 @@ export interface TerraformRuleContext {
   isClaimed(resource: TerraformResourceBlock, path: string): boolean;
 }
 
-/** A residency rule over a Terraform document. */
-export interface TerraformRule {
-  readonly id: RuleId;
-  readonly severity: Severity;
-  /** What the rule checks, in a sentence. */
-  readonly description: string;
-  /** The usual fix. */
-  readonly fix: string;
+/** A residency rule over a Terraform document: id, severity, description and fix as on the CloudFormation side. */
+export interface TerraformRule extends Pick<ResidencyRule, 'id' | 'severity' | 'description' | 'fix'> {
   checkProvider?(provider: TerraformProviderBlock, ctx: TerraformRuleContext): TerraformObservation[];
   checkResource?(resource: TerraformResourceBlock, ctx: TerraformRuleContext): TerraformObservation[];
 }
@@ -121,4 +107,19 @@ export function unusedProviderObservation(ctx: TerraformRuleContext, provider: T
     compliant: ctx.policy.boundary.contains(located.location), dataClasses: [],
     message: `${provider.logicalId} is configured for ${located.location.label} (${located.basis}), outside ${ctx.policy.boundary.describe()}`,
   };
+}
+
+/**
+ * Runs `visit` over every string argument of a block that no specific rule claimed, with
+ * the argument as an expression over the document's resources.
+ */
+export function scanArguments(
+  block: TerraformResourceBlock | TerraformProviderBlock,
+  ctx: TerraformRuleContext,
+  visit: (leaf: TerraformLeaf, expr: Expr, about: ReturnType<typeof subjectOf>) => TerraformObservation[],
+): TerraformObservation[] {
+  const about = subjectOf(block);
+  return ctx.model.leaves(block)
+    .filter((leaf) => !('address' in block && ctx.isClaimed(block, leaf.path)))
+    .flatMap((leaf) => visit(leaf, ctx.model.expr(leaf.text), about));
 }

@@ -5,7 +5,7 @@ import { Location } from '../../location';
 import type { TerraformProviderBlock, TerraformResourceBlock } from '../terraform-document';
 import { RuleId } from '../../rule';
 import { regionLocation, type TerraformModel } from '../terraform-model';
-import { arrivalObservation, subjectOf, type TerraformObservation, type TerraformRule, type TerraformRuleContext } from '../terraform-rule';
+import { arrivalObservation, scanArguments, type TerraformObservation, type TerraformRule, type TerraformRuleContext } from '../terraform-rule';
 
 /**
  * RES-ARN-REGION on Terraform: any ARN with a region in the arguments of a resource,
@@ -25,17 +25,9 @@ export const terraformArnRegionRule: TerraformRule = {
 };
 
 function scan(block: TerraformResourceBlock | TerraformProviderBlock, ctx: TerraformRuleContext): TerraformObservation[] {
-  const { subject, classes, name } = subjectOf(block);
-  const out: TerraformObservation[] = [];
-  for (const leaf of ctx.model.leaves(block)) {
-    if ('address' in block && ctx.isClaimed(block, leaf.path)) continue;
-    const expr = ctx.model.expr(leaf.text);
-    for (const arn of parseArns(render(expr))) {
-      if (!arn.region) continue;
-      out.push(arrivalObservation(ctx, subject, leaf.path, locateArnRegion(ctx.model, expr, arn.region), classes, `${arn.service} ARN in ${leaf.path} of ${name}`));
-    }
-  }
-  return out;
+  return scanArguments(block, ctx, (leaf, expr, { subject, classes, name }) => parseArns(render(expr))
+    .filter((arn) => arn.region)
+    .map((arn) => arrivalObservation(ctx, subject, leaf.path, locateArnRegion(ctx.model, expr, arn.region), classes, `${arn.service} ARN in ${leaf.path} of ${name}`)));
 }
 
 /** The region segment of an ARN: literal, taken from a block of the document, or unknown. */

@@ -3,7 +3,7 @@ import { partsIn, render } from '../../expr';
 import { RuleId } from '../../rule';
 import { regionLocation } from '../terraform-model';
 import type { TerraformProviderBlock, TerraformResourceBlock } from '../terraform-document';
-import { arrivalObservation, subjectOf, type TerraformObservation, type TerraformRule, type TerraformRuleContext } from '../terraform-rule';
+import { arrivalObservation, scanArguments, type TerraformObservation, type TerraformRule, type TerraformRuleContext } from '../terraform-rule';
 
 /**
  * RES-ENDPOINT-HOST on Terraform: any `*.<region>.amazonaws.com[.cn]` host in the
@@ -22,15 +22,8 @@ export const terraformEndpointHostRule: TerraformRule = {
 };
 
 function scan(block: TerraformResourceBlock | TerraformProviderBlock, ctx: TerraformRuleContext): TerraformObservation[] {
-  const { subject, classes, name } = subjectOf(block);
-  const out: TerraformObservation[] = [];
-  for (const leaf of ctx.model.leaves(block)) {
-    if ('address' in block && ctx.isClaimed(block, leaf.path)) continue;
-    const expr = ctx.model.expr(leaf.text);
-    for (const host of parseRegionalHosts(render(expr))) {
-      if (partsIn(expr, host.region).length > 0) continue;
-      out.push(arrivalObservation(ctx, subject, leaf.path, { location: regionLocation(host.region), basis: `host ${host.host}` }, classes, `endpoint in ${leaf.path} of ${name}`));
-    }
-  }
-  return out;
+  return scanArguments(block, ctx, (leaf, expr, { subject, classes, name }) => parseRegionalHosts(render(expr))
+    // A computed region is a resource attribute or a variable: placed by the rules for those.
+    .filter((host) => partsIn(expr, host.region).length === 0)
+    .map((host) => arrivalObservation(ctx, subject, leaf.path, { location: regionLocation(host.region), basis: `host ${host.host}` }, classes, `endpoint in ${leaf.path} of ${name}`)));
 }
