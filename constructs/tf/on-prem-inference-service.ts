@@ -130,8 +130,11 @@ const schema = z.strictObject({
     maxReplicas: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1 && v <= 100, 'must be a whole number from 1 to 100').default(6),
     targetCpuUtilizationPercent: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 10 && v <= 100, 'must be a whole percentage from 10 to 100').default(70),
   }).default({ minReplicas: 2, maxReplicas: 6, targetCpuUtilizationPercent: 70 })
-    .refine((s) => isUnresolved(s.minReplicas) || isUnresolved(s.maxReplicas) || s.minReplicas <= s.maxReplicas,
-      { message: 'must not exceed maxReplicas', path: ['minReplicas'] }),
+    .superRefine((s, ctx) => {
+      if (!isUnresolved(s.minReplicas) && !isUnresolved(s.maxReplicas) && s.minReplicas > s.maxReplicas) {
+        ctx.addIssue({ code: 'custom', path: ['minReplicas'], input: s.minReplicas, message: `must not exceed maxReplicas ${s.maxReplicas}` });
+      }
+    }),
   resources: resourcesSchema({ cpuRequest: '500m', cpuLimit: '2', memoryRequest: '512Mi', memoryLimit: '1Gi' }),
   capturePercent: checkedNumber(isUnresolved, (v) => v >= 0 && v <= 100, 'must be a percentage from 0 to 100').default(0),
   maxBodyBytes: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1024 && v <= 256 * 1024 * 1024, 'must be a whole number of bytes from 1024 to 268435456').default(6 * 1024 * 1024),

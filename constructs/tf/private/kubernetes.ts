@@ -31,11 +31,14 @@ export function resourcesSchema(defaults: { cpuRequest: string; cpuLimit: string
     cpuLimit: cpu.default(defaults.cpuLimit),
     memoryRequest: memory.default(defaults.memoryRequest),
     memoryLimit: memory.default(defaults.memoryLimit),
-  }).default({ ...defaults })
-    .refine((r) => [r.cpuRequest, r.cpuLimit].some(isUnresolved) || parseCpu(r.cpuRequest) <= parseCpu(r.cpuLimit),
-      { message: 'cpuRequest must not exceed cpuLimit', path: ['cpuRequest'] })
-    .refine((r) => [r.memoryRequest, r.memoryLimit].some(isUnresolved) || parseMemory(r.memoryRequest) <= parseMemory(r.memoryLimit),
-      { message: 'memoryRequest must not exceed memoryLimit', path: ['memoryRequest'] });
+  }).default({ ...defaults }).superRefine((r, ctx) => {
+    if (![r.cpuRequest, r.cpuLimit].some(isUnresolved) && parseCpu(r.cpuRequest) > parseCpu(r.cpuLimit)) {
+      ctx.addIssue({ code: 'custom', path: ['cpuRequest'], input: r.cpuRequest, message: `must not exceed cpuLimit ${JSON.stringify(r.cpuLimit)}` });
+    }
+    if (![r.memoryRequest, r.memoryLimit].some(isUnresolved) && parseMemory(r.memoryRequest) > parseMemory(r.memoryLimit)) {
+      ctx.addIssue({ code: 'custom', path: ['memoryRequest'], input: r.memoryRequest, message: `must not exceed memoryLimit ${JSON.stringify(r.memoryLimit)}` });
+    }
+  });
 }
 
 function parseCpu(v: string): number {

@@ -1,0 +1,139 @@
+import * as path from 'node:path';
+import { CloudModelRegistry, OnPremInferenceService, type OnPremInferenceServiceProps, type RegistryModel } from '../../../constructs/tf';
+import { TerraformStack, Testing } from '../../../constructs/tf/private/cdktf';
+import { HorizontalPodAutoscalerV2, NamespaceV1, PodDisruptionBudgetV1 } from '../../../constructs/tf/private/providers';
+import { ErrorCode } from '../../../lib/errors';
+import { errorOf } from '../../support/errors';
+import { annotation, newStack, onlyResource, resources, terraformJson } from './tf-support';
+
+const MODEL: RegistryModel = {
+  name: 'shipment-risk',
+  version: '3',
+  region: 'ap-east-1',
+  s3Uri: 's3://gba-models/models/shipment-risk/3/fraud.onnx',
+  objectKey: 'models/shipment-risk/3/fraud.onnx',
+  sha256: 'a'.repeat(64),
+};
+
+const PROPS: OnPremInferenceServiceProps = {
+  image: 'registry.site.internal/onnx-server:0.1.0',
+  model: MODEL,
+  credentialsSecretName: 'aws-model-pull',
+  egress: { registryEndpointCidrs: ['10.80.1.0/28'], metricsEndpointCidrs: ['10.80.2.0/28'] },
+};
+
+function service(props: Partial<OnPremInferenceServiceProps> = {}, stack: TerraformStack = newStack()) {
+  const s = new OnPremInferenceService(stack, 'Inference', { ...PROPS, ...props });
+  return { stack, service: s, json: terraformJson(stack) };
+}
+
+describe('OnPremInferenceService', () => {
+  test('runs the ONNX server on the S3 model with its SHA-256, credentials from the secret', () => {
+    const { json, service: s } = service({ capturePercent: 20 });
+    const deployment = onlyResource(json, 'kubernetes_deployment_v1');
+    const container = deployment.spec.template.spec.container[0];
+    expect(container.image).toBe(PROPS.image);
+    expect(container.command).toEqual(['node', 'server.js']);
+    expect(container.args).toEqual([
+      '--model', MODEL.s3Uri, '--sha256', MODEL.sha256, '--name', 'shipment-risk', '--version', '3',
+      '--port', '8080', '--host', '0.0.0.0', '--max-body-bytes', '6291456', '--capture-percent', '20',
+    ]);
+    expect(container.env).toEqual([{ name: 'AWS_REGION', value: 'ap-east-1' }]);
+    expect(container.env_from).toEqual([{ secret_ref: { name: 'aws-model-pull' } }]);
+    expect(s.url).toBe('http://shipment-risk.sovereign-ml.svc:8080');
+  });
+
+  test('probes the health routes and sets requests and limits', () => {
+    const container = onlyResource(service().json, 'kubernetes_deployment_v1').spec.template.spec.container[0];
+    expect(container.readiness_probe.http_get).toEqual({ path: '/v2/health/ready', port: '8080' });
+    expect(container.liveness_probe.http_get).toEqual({ path: '/v2/health/live', port: '8080' });
+    expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } });
+  });
+
+  test('runs non-root with a read-only root file system and a writable /tmp', () => {
+    const pod = onlyResource(service().json, 'kubernetes_deployment_v1').spec.template.spec;
+    expect(pod.security_context).toMatchObject({ run_as_non_root: true, run_as_user: '1000', seccomp_profile: { type: 'RuntimeDefault' } });
+    expect(pod.automount_service_account_token).toBe(false);
+    const container = pod.container[0];
+    expect(container.security_context).toMatchObject({ read_only_root_filesystem: true, allow_privilege_escalation: false, capabilities: { drop: ['ALL'] } });
+    expect(container.volume_mount).toEqual([{ name: 'tmp', mount_path: '/tmp' }]);
+    expect(pod.volume).toEqual([{ name: 'tmp', empty_dir: { size_limit: '2Gi' } }]);
+  });
+
+  test('creates a restricted namespace, an autoscaler, a disruption budget and a service', () => {
+    const { stack, json } = service({ scaling: { minReplicas: 3, maxReplicas: 9, targetCpuUtilizationPercent: 60 } });
+    const synthesized = Testing.synth(stack);
+    expect(synthesized).toHaveResourceWithProperties(NamespaceV1, { metadata: expect.objectContaining({ name: 'sovereign-ml', labels: expect.objectContaining({ 'pod-security.kubernetes.io/enforce': 'restricted' }) }) });
+    expect(synthesized).toHaveResourceWithProperties(HorizontalPodAutoscalerV2, { spec: expect.objectContaining({ min_replicas: 3, max_replicas: 9 }) });
+    expect(synthesized).toHaveResource(PodDisruptionBudgetV1);
+    const hpa = onlyResource(json, 'kubernetes_horizontal_pod_autoscaler_v2');
+    expect(hpa.spec.scale_target_ref).toMatchObject({ kind: 'Deployment', name: expect.stringMatching(/^\$\{kubernetes_deployment_v1\.\w+\.metadata\[0\]\.name\}$/) });
+    expect(hpa.spec.metric).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', average_utilization: 60 } } }]);
+    const selector = onlyResource(json, 'kubernetes_deployment_v1').spec.selector.match_labels;
+    expect(onlyResource(json, 'kubernetes_pod_disruption_budget_v1').spec).toEqual({ max_unavailable: '1', selector: { match_labels: selector } });
+    expect(onlyResource(json, 'kubernetes_service_v1').spec).toMatchObject({ type: 'ClusterIP', selector, port: [expect.objectContaining({ port: 8080, target_port: 'http' })] });
+  });
+
+  test('uses an existing namespace when asked', () => {
+    const { json, service: s } = service({ namespace: 'shipment-risk', createNamespace: false });
+    expect(resources(json, 'kubernetes_namespace_v1')).toHaveLength(0);
+    expect(s.namespaceName).toBe('shipment-risk');
+    expect(onlyResource(json, 'kubernetes_deployment_v1').metadata.namespace).toBe('shipment-risk');
+  });
+
+  test('network policy: egress only to the registry and metrics endpoints and cluster DNS', () => {
+    const policy = onlyResource(service({ allowedClientCidrs: ['10.60.0.0/16'] }).json, 'kubernetes_network_policy_v1');
+    expect(policy.spec.policy_types).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.egress).toEqual([
+      { to: [{ ip_block: { cidr: '10.80.1.0/28' } }], ports: [{ port: '443', protocol: 'TCP' }] },
+      { to: [{ ip_block: { cidr: '10.80.2.0/28' } }], ports: [{ port: '443', protocol: 'TCP' }] },
+      {
+        to: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'kube-system' } }, pod_selector: { match_labels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }],
+      },
+    ]);
+    expect(policy.spec.ingress).toEqual([{ from: [{ pod_selector: {} }, { ip_block: { cidr: '10.60.0.0/16' } }], ports: [{ port: '8080', protocol: 'TCP' }] }]);
+  });
+
+  test('the deployment holds inference payloads and pulls the model from the region of another stack', () => {
+    const deployment = onlyResource(service().json, 'kubernetes_deployment_v1');
+    expect(annotation(deployment)).toEqual({
+      dataClasses: ['inference-payload'],
+      flows: [{ kind: 'model', direction: 'in', target: 'region:ap-east-1', dataClasses: ['model-artifact'], description: expect.stringContaining('shipment-risk') }],
+    });
+  });
+
+  test('in the registry\'s own stack, the model flow names the bucket', () => {
+    const stack = newStack();
+    const registry = new CloudModelRegistry(stack, 'Registry', { region: 'ap-east-1' });
+    const model = registry.addModel('Model', { path: path.join(__dirname, '..', '..', '..', 'examples', 'hk-fraud', 'model', 'fraud.onnx'), name: 'fraud', version: '1' });
+    const { json } = service({ model }, stack);
+    const bucketName = Object.keys(json.resource!.aws_s3_bucket!)[0];
+    expect(annotation(onlyResource(json, 'kubernetes_deployment_v1'))?.flows?.[0]?.target).toBe(`\${aws_s3_bucket.${bucketName}.arn}`);
+  });
+
+  test('fails when the image is not pinned', () => {
+    const e = errorOf(() => service({ image: 'registry.site.internal/onnx-server' }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toMatch(/props\.image must be an image reference pinned by a tag other than "latest" or by a digest/);
+    expect(errorOf(() => service({ image: 'onnx-server:latest' })).message).toMatch(/props\.image/);
+    expect(() => service({ image: `registry:5000/onnx-server@sha256:${'b'.repeat(64)}` })).not.toThrow();
+  });
+
+  test('fails when an egress CIDR is malformed or missing', () => {
+    expect(errorOf(() => service({ egress: { registryEndpointCidrs: ['s3.ap-east-1.amazonaws.com'] } })).message)
+      .toMatch(/props\.egress\.registryEndpointCidrs\[0\] must be an IPv4 or IPv6 CIDR block/);
+    expect(errorOf(() => service({ egress: { registryEndpointCidrs: [] } })).message).toMatch(/props\.egress\.registryEndpointCidrs must list at least one CIDR block/);
+  });
+
+  test('fails when scaling or resources contradict themselves', () => {
+    expect(errorOf(() => service({ scaling: { minReplicas: 5, maxReplicas: 2 } })).message).toMatch(/props\.scaling\.minReplicas must not exceed maxReplicas/);
+    expect(errorOf(() => service({ resources: { cpuRequest: '3', cpuLimit: '2' } })).message).toMatch(/props\.resources\.cpuRequest must not exceed cpuLimit/);
+    expect(errorOf(() => service({ resources: { memoryLimit: '1 GB' } })).message).toMatch(/props\.resources\.memoryLimit must be a positive memory quantity/);
+  });
+
+  test('fails when the model hash or URI is malformed', () => {
+    expect(errorOf(() => service({ model: { ...MODEL, sha256: 'ABC' } })).message).toMatch(/props\.model\.sha256 must be 64 lower-case hex digits/);
+    expect(errorOf(() => service({ model: { ...MODEL, s3Uri: 'https://bucket/key' } })).message).toMatch(/props\.model\.s3Uri must be an s3:\/\/bucket\/key URI/);
+  });
+});
