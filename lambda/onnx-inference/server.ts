@@ -183,6 +183,8 @@ export function readRequestBody(req: http.IncomingMessage, limit: number): Promi
     };
     req.on('data', onData);
     req.on('end', () => {
+      // Already rejected as too large: nothing to assemble.
+      if (size > limit) return;
       const raw = req.headers['inference-header-content-length'];
       const headerLength = headerLengthForLayout(typeof raw === 'string' ? raw : undefined);
       if (headerLength === undefined) {
