@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CaptureVolume, OnPremDriftJob, SiteBaseline, type OnPremDriftJobProps } from '../../../constructs/tf';
+import { Testing } from '../../../constructs/tf/private/cdktf';
+import { CronJobV1 } from '../../../constructs/tf/private/providers';
+import { ErrorCode } from '../../../lib/errors';
+import { errorOf } from '../../support/errors';
+import { annotation, newStack, onlyResource, resources, terraformJson } from './tf-support';
+
+const BASELINE = path.join(__dirname, '..', '..', '..', 'examples', 'hk-fraud', 'model', 'baseline.json');
+
+const props = (): OnPremDriftJobProps => ({
+  namespace: 'shipment-risk',
+  image: 'registry.site.internal/onnx-server:0.1.0',
+  modelName: 'shipment-risk',
+  baseline: SiteBaseline.fromFile(BASELINE),
+  capture: CaptureVolume.persistentVolumeClaim('shipment-risk-capture'),
+  cloudWatchRegion: 'ap-east-1',
+  metricsEndpointCidrs: ['10.80.2.0/28'],
+  credentialsSecretName: 'aws-drift-metrics',
+});
+
+function driftJob(overrides: Partial<OnPremDriftJobProps> = {}) {
+  const stack = newStack();
+  const job = new OnPremDriftJob(stack, 'Drift', { ...props(), ...overrides });
+  return { stack, job, json: terraformJson(stack) };
+}
+
+describe('OnPremDriftJob', () => {
+  test('runs the drift CLI hourly over the capture volume against the baseline ConfigMap', () => {
+    const { stack, json } = driftJob();
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(CronJobV1, {
+      spec: expect.objectContaining({ schedule: '0 * * * *', timezone: 'Etc/UTC', concurrency_policy: 'Forbid' }),
+    });
+    const cronJob = onlyResource(json, 'kubernetes_cron_job_v1');
+    const pod = cronJob.spec.job_template.spec.template.spec;
+    const container = pod.container[0];
+    expect(container.command).toEqual(['node', 'sovereign-ml.js']);
+    expect(container.args).toEqual([
+      'drift', '--baseline', '/baseline/baseline.json', '--capture', '/capture',
+      '--cloudwatch-region', 'ap-east-1', '--model', 'shipment-risk', '--namespace', 'SovereignML/Drift',
+    ]);
+    expect(container.env_from).toEqual([{ secret_ref: { name: 'aws-drift-metrics' } }]);
+    expect(container.volume_mount).toEqual(expect.arrayContaining([
+      { name: 'capture', mount_path: '/capture', read_only: true },
+      { name: 'baseline', mount_path: '/baseline', read_only: true },
+      { name: 'tmp', mount_path: '/tmp' },
+    ]));
+    expect(pod.volume).toEqual(expect.arrayContaining([
+      { name: 'capture', persistent_volume_claim: { claim_name: 'shipment-risk-capture', read_only: true } },
+      { name: 'baseline', config_map: { name: expect.stringMatching(/^\$\{kubernetes_config_map_v1\.\w+\.metadata\[0\]\.name\}$/) } },
+    ]));
+    const configMap = onlyResource(json, 'kubernetes_config_map_v1');
+    expect(JSON.parse(configMap.data['baseline.json'])).toEqual(JSON.parse(fs.readFileSync(BASELINE, 'utf8')));
+  });
+
+  test('does not retry when the CLI answers drift (1) or unusable input (2)', () => {
+    const spec = onlyResource(driftJob().json, 'kubernetes_cron_job_v1').spec.job_template.spec;
+    expect(spec.pod_failure_policy).toEqual({ rule: [{ action: 'FailJob', on_exit_codes: { container_name: 'drift', operator: 'In', values: [1, 2] } }] });
+    expect(spec.template.spec.restart_policy).toBe('Never');
+  });
+
+  test('runs non-root with a read-only root file system and limits', () => {
+    const pod = onlyResource(driftJob().json, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec;
+    expect(pod.security_context).toMatchObject({ run_as_non_root: true, seccomp_profile: { type: 'RuntimeDefault' } });
+    expect(pod.container[0].security_context).toMatchObject({ read_only_root_filesystem: true, allow_privilege_escalation: false });
+    expect(pod.container[0].resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
+  });
+
+  test('reaches only the metrics endpoint and cluster DNS, and accepts no connections', () => {
+    const policy = onlyResource(driftJob().json, 'kubernetes_network_policy_v1');
+    expect(policy.spec.policy_types).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress).toBeUndefined();
+    expect(policy.spec.egress).toEqual([
+      { to: [{ ip_block: { cidr: '10.80.2.0/28' } }], ports: [{ port: '443', protocol: 'TCP' }] },
+      expect.objectContaining({ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] }),
+    ]);
+  });
+
+  test('holds inference payloads and sends only telemetry to the CloudWatch region', () => {
+    expect(annotation(onlyResource(driftJob().json, 'kubernetes_cron_job_v1'))).toEqual({
+      dataClasses: ['inference-payload'],
+      flows: [{ kind: 'metrics', direction: 'out', target: 'region:ap-east-1', dataClasses: ['telemetry'], description: expect.stringContaining('aggregate drift metrics') }],
+    });
+  });
+
+  test('takes a baseline path and a host path without a ConfigMap', () => {
+    const { json } = driftJob({ baseline: SiteBaseline.fromPath('/app/baseline.json'), capture: CaptureVolume.hostPath('/srv/capture'), schedule: '*/15 * * * *' });
+    expect(resources(json, 'kubernetes_config_map_v1')).toHaveLength(0);
+    const cronJob = onlyResource(json, 'kubernetes_cron_job_v1');
+    expect(cronJob.spec.schedule).toBe('*/15 * * * *');
+    const pod = cronJob.spec.job_template.spec.template.spec;
+    expect(pod.container[0].args.slice(0, 3)).toEqual(['drift', '--baseline', '/app/baseline.json']);
+    expect(pod.volume).toEqual(expect.arrayContaining([{ name: 'capture', host_path: { path: '/srv/capture', type: 'Directory' } }]));
+  });
+
+  test('fails when the schedule, region or metric namespace is malformed', () => {
+    const e = errorOf(() => driftJob({ schedule: 'every hour' }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toMatch(/props\.schedule must be a cron expression of five fields.*got "every hour"/);
+    expect(errorOf(() => driftJob({ cloudWatchRegion: 'hk-1' })).message).toMatch(/props\.cloudWatchRegion must be an AWS region in the catalog/);
+    expect(errorOf(() => driftJob({ metricsEndpointCidrs: ['10.80.2.0'] })).message).toMatch(/props\.metricsEndpointCidrs\[0\] must be an IPv4 or IPv6 CIDR block/);
+  });
+
+  test('fails when the baseline is not a baseline file or too large for a ConfigMap', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-baseline-'));
+    const notBaseline = path.join(dir, 'not-baseline.json');
+    fs.writeFileSync(notBaseline, JSON.stringify({ hello: 'world' }));
+    expect(errorOf(() => SiteBaseline.fromFile(notBaseline)).code).toBe(ErrorCode.INVALID_PROPS);
+    const big = path.join(dir, 'big.json');
+    const doc = JSON.parse(fs.readFileSync(BASELINE, 'utf8'));
+    fs.writeFileSync(big, JSON.stringify(doc, null, 1) + ' '.repeat(1024 * 1024));
+    expect(errorOf(() => SiteBaseline.fromFile(big)).message).toMatch(/more than a ConfigMap holds.*SiteBaseline\.fromPath/);
+    expect(errorOf(() => SiteBaseline.fromPath('baseline.json')).message).toMatch(/baseline path must be an absolute file path/);
+  });
+});
