@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildGbaHybrid, GBA_HYBRID_POLICY, SITE } from '../../examples/gba-hybrid/app';
+import { Boundary, DataClass, checkTerraform, type Finding } from '../../lib/residency';
+
+describe('examples/gba-hybrid', () => {
+  let outdir: string;
+  const stackDoc = (name: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+  const count = (doc: any, type: string) => Object.keys(doc.resource?.[type] ?? {}).length;
+  const problems = (findings: Finding[]) => findings.filter((f) => f.severity !== 'info');
+
+  beforeAll(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gba-hybrid-'));
+    buildGbaHybrid({ outdir, bucketName: 'gba-hybrid-test-models' }).app.synth();
+  });
+
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('writes a cloud stack and a site stack', () => {
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['gba-hybrid-cloud', 'gba-hybrid-site']);
+  });
+
+  test('the cloud stack holds the registry, the model and the two site identities in ap-east-1', () => {
+    const cloud = stackDoc('gba-hybrid-cloud');
+    expect(cloud.provider.aws).toEqual([{ region: 'ap-east-1' }]);
+    expect(count(cloud, 'aws_s3_bucket')).toBe(1);
+    expect(count(cloud, 'aws_kms_key')).toBe(1);
+    expect(count(cloud, 'aws_s3_object')).toBe(1);
+    expect(count(cloud, 'aws_iam_user')).toBe(2);
+    expect(cloud.data).toBeUndefined();
+    const object = Object.values(cloud.resource.aws_s3_object)[0] as any;
+    expect(fs.existsSync(path.join(outdir, 'stacks', 'gba-hybrid-cloud', object.source))).toBe(true);
+  });
+
+  test('the site stack serves the model from the registry and runs the drift job, at the site', () => {
+    const site = stackDoc('gba-hybrid-site');
+    expect(site.provider.kubernetes[0]['//']['sovereign-ml']).toEqual({ location: `site:${SITE}` });
+    for (const type of ['kubernetes_deployment_v1', 'kubernetes_service_v1', 'kubernetes_horizontal_pod_autoscaler_v2', 'kubernetes_pod_disruption_budget_v1', 'kubernetes_cron_job_v1', 'kubernetes_config_map_v1']) {
+      expect(count(site, type)).toBe(1);
+    }
+    expect(count(site, 'kubernetes_network_policy_v1')).toBe(2);
+    // No cross-stack reference: the site needs no access to the cloud stack's state.
+    expect(site.data).toBeUndefined();
+    const args: string[] = (Object.values(site.resource.kubernetes_deployment_v1)[0] as any).spec.template.spec.container[0].args;
+    expect(args[args.indexOf('--model') + 1]).toBe('s3://gba-hybrid-test-models/models/shipment-risk/3/fraud.onnx');
+    expect(args[args.indexOf('--sha256') + 1]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('is clean under the hybrid policy (only the informational opt-in region notes)', () => {
+    for (const name of ['gba-hybrid-cloud', 'gba-hybrid-site']) {
+      const findings = checkTerraform(stackDoc(name), GBA_HYBRID_POLICY);
+      expect(problems(findings)).toEqual([]);
+      expect(new Set(findings.map((f) => f.ruleId))).toEqual(new Set(name.endsWith('cloud') ? ['RES-OPT-IN-REGION'] : []));
+    }
+  });
+
+  test('the annotations are what makes it clean: payloads kept in the cloud region only would fail at the site', () => {
+    const cloudOnly = { ...GBA_HYBRID_POLICY, dataClasses: { ...GBA_HYBRID_POLICY.dataClasses, [DataClass.INFERENCE_PAYLOAD]: Boundary.HONG_KONG } };
+    const findings = problems(checkTerraform(stackDoc('gba-hybrid-site'), cloudOnly));
+    expect(findings.map((f) => f.resourceType).sort()).toEqual(expect.arrayContaining(['kubernetes_cron_job_v1', 'kubernetes_deployment_v1']));
+  });
+});
