@@ -1,7 +1,8 @@
+import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import {
-  CaptureStreamError, CaptureStreamErrorCode, createCaptureStats, linesOf, readCaptureLines, recordCorruptObject, type LinesOptions,
+  CaptureStreamError, CaptureStreamErrorCode, createCaptureStats, lineBatchesOf, linesOf, readCaptureLines, recordCorruptObject, type LinesOptions,
 } from '../../../lib/capture';
 
 async function collect(chunks: ReadonlyArray<Buffer | string>, options?: LinesOptions): Promise<string[]> {
@@ -106,6 +107,51 @@ describe('linesOf', () => {
       break;
     }
     expect(source.destroyed).toBe(true);
+  });
+});
+
+describe('lines split as node:readline splits them', () => {
+  /** The reference: node:readline over the same chunks. */
+  async function readline(chunks: readonly Buffer[]): Promise<string[]> {
+    const out: string[] = [];
+    for await (const line of createInterface({ input: Readable.from(chunks), crlfDelay: Infinity })) out.push(line);
+    return out;
+  }
+
+  test.each([
+    ['lone CR, CR CR LF, LF', ['a\r\r\n\nb']],
+    ['CR LF across chunks', ['a\r', '\nb\r']],
+    ['CR then CR LF across chunks', ['a\r', '\r\nb']],
+    ['a line across many chunks', ['ab', 'cd', 'ef\ngh', 'ij']],
+  ])('%s', async (_, parts) => {
+    const chunks = parts.map((x) => Buffer.from(x));
+    expect(await collect(chunks)).toEqual(await readline(chunks));
+  });
+
+  test('invalid and incomplete UTF-8 decode as readline decodes them', async () => {
+    const chunks = [Buffer.from([0x61, 0xff, 0x0a, 0xe4]), Buffer.from([0xb8, 0xad, 0x0a, 0x62, 0xe4, 0xb8])];
+    expect(await collect(chunks)).toEqual(await readline(chunks));
+  });
+
+  test('generated texts in random chunks give readline\'s lines, per line and in batches', async () => {
+    // Seeded xorshift32 over pieces that matter to line splitting and decoding.
+    let x = 0x51ed270b;
+    const next = (k: number) => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) % k; };
+    const pieces = [[0x61], [0x62, 0x63], [0x0a], [0x0d], [0x0d, 0x0a], [0xe4, 0xb8, 0xad], [0xff], [0xe4, 0xb8], [0x20]];
+    for (let t = 0; t < 300; t++) {
+      const bytes = Buffer.from(Array.from({ length: next(60) }, () => pieces[next(pieces.length)]!).flat());
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length;) {
+        const size = 1 + next(8);
+        chunks.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      const expected = await readline(chunks);
+      expect(await collect(chunks)).toEqual(expected);
+      const batched: string[] = [];
+      for await (const batch of lineBatchesOf(Readable.from(chunks))) batched.push(...batch);
+      expect(batched).toEqual(expected);
+    }
   });
 });
 
