@@ -20,7 +20,7 @@
  * @see https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html
  */
 import {
-  CaptureReader, CaptureStreamError, createCaptureStats, linesOf, recordCorruptObject,
+  CaptureReader, CaptureStreamError, createCaptureStats, lineBatchesOf, recordCorruptObject,
   type CaptureFeature, type CaptureOutputOptions, type CaptureStats,
 } from '../../lib/capture';
 import { addHashedValue, emptyWindow, fnv1a, recordHash, evaluateDrift, mergeWindows, type BaselineDocument, type DriftPolicy, type DriftReport, type FeatureWindow } from '../../lib/drift';
@@ -157,16 +157,19 @@ export async function buildWindows(
     const objectHash = fnv1a(key);
     let lineNo = 0;
     try {
-      for await (const line of linesOf(body)) {
-        lineNo++;
-        const rows = reader.readLine(line);
-        for (let rowIdx = 0; rowIdx < rows.length; rowIdx++) {
-          const row = rows[rowIdx]!;
-          // One hash per row, from the object and the row's position: the same record gets
-          // the same hash however the objects are split between runs.
-          const hash = recordHash(objectHash, lineNo, rowIdx);
-          addHashedRow(windows, featureBaselines, row.features, hash);
-          if (baseline.output && part.output) addHashedValue(part.output, baseline.output, row.output, hash);
+      // A batch of lines per chunk of the object: one await per chunk, not per line.
+      for await (const lines of lineBatchesOf(body)) {
+        for (const line of lines) {
+          lineNo++;
+          const rows = reader.readLine(line);
+          for (let rowIdx = 0; rowIdx < rows.length; rowIdx++) {
+            const row = rows[rowIdx]!;
+            // One hash per row, from the object and the row's position: the same record gets
+            // the same hash however the objects are split between runs.
+            const hash = recordHash(objectHash, lineNo, rowIdx);
+            addHashedRow(windows, featureBaselines, row.features, hash);
+            if (baseline.output && part.output) addHashedValue(part.output, baseline.output, row.output, hash);
+          }
         }
       }
     } catch (error) {
