@@ -5,6 +5,7 @@
  * - {@link CloudModelRegistry}: the cloud registry (AWS provider) and the site's pull-only identity
  * - {@link OnPremInferenceService}: the ONNX server on the site's Kubernetes cluster
  * - {@link OnPremDriftJob}: drift evaluation on the site, aggregate metrics to CloudWatch
+ * - {@link TerraformResidency}: the residency engine on the synthesized Terraform JSON
  */
 export { CloudModelRegistry, type CloudModelRegistryProps, type AddRegistryModelProps, type RegistryModel } from './cloud-model-registry';
 export { SiteIdentity, type RolesAnywhereOptions, type BoundSiteIdentity } from './site-identity';
@@ -14,4 +15,5 @@ export { OnPremDriftJob, type OnPremDriftJobProps } from './on-prem-drift-job';
 export { SiteBaseline } from './site-baseline';
 export { CaptureVolume } from './capture-volume';
 export { type ContainerResources } from './container-resources';
-export { Boundary, DataClass, Location, type ResidencyPolicy } from '../../lib/residency';
+export { TerraformResidency, type TerraformResidencyOptions, type TerraformAcknowledgement, type TerraformFlow } from './data-residency';
+export { Boundary, DataClass, Location, RuleId, type ResidencyPolicy } from '../../lib/residency';

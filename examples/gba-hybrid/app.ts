@@ -6,7 +6,7 @@
  *
  * `npm run synth:hybrid` writes `cdktf.out/` (no cdktf CLI or terraform binary needed).
  */
-import { Boundary, DataClass, type ResidencyPolicy } from '../../constructs/tf';
+import { Boundary, DataClass, TerraformResidency, type ResidencyPolicy } from '../../constructs/tf';
 import { App } from '../../constructs/tf/private/cdktf';
 import { GbaCloudStack } from './cloud-stack';
 import { GbaSiteStack } from './site-stack';
@@ -45,9 +45,14 @@ export interface GbaHybridOptions {
    * @default - GBA_MODEL_BUCKET, else 'gba-logistics-models-ap-east-1'
    */
   readonly bucketName?: string;
+  /**
+   * The residency policy enforced on both stacks (tests pass stricter ones).
+   * @default GBA_HYBRID_POLICY
+   */
+  readonly policy?: ResidencyPolicy;
 }
 
-/** Builds the app: the cloud stack and the site stack. Call `app.synth()` to write them. */
+/** Builds the app: the cloud stack and the site stack, both under the residency policy. Call `app.synth()` to write them. */
 export function buildGbaHybrid(options: GbaHybridOptions = {}): { app: App; cloud: GbaCloudStack; site: GbaSiteStack } {
   const app = new App({ outdir: options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out' });
   const cloud = new GbaCloudStack(app, 'gba-hybrid-cloud', {
@@ -57,5 +62,7 @@ export function buildGbaHybrid(options: GbaHybridOptions = {}): { app: App; clou
     metricNamespace: METRIC_NAMESPACE,
   });
   const site = new GbaSiteStack(app, 'gba-hybrid-site', { siteName: SITE, model: cloud.model, metricsRegion: REGION, metricNamespace: METRIC_NAMESPACE });
+  // Synthesis fails on any resource or flow outside the policy, naming the rule and the construct.
+  for (const stack of [cloud, site]) TerraformResidency.enforce(stack, options.policy ?? GBA_HYBRID_POLICY);
   return { app, cloud, site };
 }

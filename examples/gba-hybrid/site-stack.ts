@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import type { Construct } from 'constructs';
-import { CaptureVolume, OnPremDriftJob, OnPremInferenceService, SiteBaseline, type RegistryModel } from '../../constructs/tf';
+import { CaptureVolume, Location, OnPremDriftJob, OnPremInferenceService, SiteBaseline, TerraformResidency, type RegistryModel } from '../../constructs/tf';
 import { TerraformStack } from '../../constructs/tf/private/cdktf';
 import { KubernetesProvider } from '../../constructs/tf/private/providers';
-import { placeProvider } from '../../constructs/tf/private/residency-annotations';
 
 /** Props of {@link GbaSiteStack}. */
 export interface GbaSiteStackProps {
@@ -38,7 +37,8 @@ export class GbaSiteStack extends TerraformStack {
   public constructor(scope: Construct, id: string, props: GbaSiteStackProps) {
     super(scope, id);
     const cluster = new KubernetesProvider(this, 'kubernetes', { configPath: '~/.kube/config', configContext: props.siteName });
-    placeProvider(cluster, `site:${props.siteName}`);
+    // Everything this provider manages is at the site: the residency engine places it there.
+    TerraformResidency.placeAt(cluster, Location.onPrem(props.siteName));
 
     const service = new OnPremInferenceService(this, 'ShipmentRisk', {
       image: IMAGE,

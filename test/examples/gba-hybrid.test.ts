@@ -55,9 +55,20 @@ describe('examples/gba-hybrid', () => {
     }
   });
 
+  const cloudOnly = { ...GBA_HYBRID_POLICY, dataClasses: { ...GBA_HYBRID_POLICY.dataClasses, [DataClass.INFERENCE_PAYLOAD]: Boundary.HONG_KONG } };
+
   test('the annotations are what makes it clean: payloads kept in the cloud region only would fail at the site', () => {
-    const cloudOnly = { ...GBA_HYBRID_POLICY, dataClasses: { ...GBA_HYBRID_POLICY.dataClasses, [DataClass.INFERENCE_PAYLOAD]: Boundary.HONG_KONG } };
     const findings = problems(checkTerraform(stackDoc('gba-hybrid-site'), cloudOnly));
     expect(findings.map((f) => f.resourceType).sort()).toEqual(expect.arrayContaining(['kubernetes_cron_job_v1', 'kubernetes_deployment_v1']));
+  });
+
+  test('fails synthesis under a policy the site breaks, naming the rule and the construct', () => {
+    const failing = fs.mkdtempSync(path.join(os.tmpdir(), 'gba-hybrid-failing-'));
+    try {
+      const { app } = buildGbaHybrid({ outdir: failing, bucketName: 'gba-hybrid-test-models', policy: cloudOnly });
+      expect(() => app.synth()).toThrow(/RES-SITE.*gba-hybrid-site\/ShipmentRisk\/Deployment/s);
+    } finally {
+      fs.rmSync(failing, { recursive: true, force: true });
+    }
   });
 });
