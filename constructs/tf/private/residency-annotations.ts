@@ -56,3 +56,8 @@ function write(element: TerraformElement, a: Annotation): void {
     ...(a.flows.length > 0 ? { flows: a.flows.map((f) => ({ ...f, dataClasses: [...f.dataClasses] })) } : {}),
   });
 }
+
+/** Places a provider (and so the resources it manages) at a location string such as `site:kwun-tong-dc`. */
+export function placeProvider(provider: TerraformElement, location: string): void {
+  provider.addOverride('//', { 'sovereign-ml': { location } });
+}
