@@ -7,8 +7,8 @@ import { RuleId } from '../../lib/residency/rule';
 import { checkTerraform, renderTerraformFinding } from '../../lib/residency/terraform/check-terraform';
 import { TERRAFORM_ANNOTATION_KEY, type TerraformFlowKind } from '../../lib/residency/terraform/terraform-document';
 import { TERRAFORM_RULES } from '../../lib/residency/terraform/rules';
-import { Annotations, TerraformProviderBase, Token, type TerraformProvider, type TerraformResource, type TerraformStack } from './private/cdktf';
-import { classifyResource, declareResourceFlow, type FlowAnnotation } from './private/residency-annotations';
+import { Annotations, TerraformProviderBase, TerraformStack, Token, type TerraformProvider, type TerraformResource } from './private/cdktf';
+import { classifyResource, declareResourceFlow } from './private/residency-annotations';
 import { ErrorCode, fail } from './private/validate';
 
 /** A finding the stack's owner accepts, for {@link TerraformResidencyOptions.acknowledge}. */
@@ -41,7 +41,7 @@ export interface TerraformFlow {
   readonly kind: TerraformFlowKind;
   /** `in`: data comes from `target` to the resource (a model pull); `out`: the resource sends data to `target`. */
   readonly direction: 'in' | 'out';
-  /** The other end: a resource of the stack, or a location outside it. */
+  /** The other end: a resource of the same stack, or a location (for anything else, a resource of another stack included). */
   readonly target: TerraformResource | Location;
   /** Classes of what flows; only these are checked against the destination. */
   readonly dataClasses: readonly DataClass[];
@@ -132,12 +132,20 @@ export class TerraformResidency {
       fail(resource, ErrorCode.INVALID_PROPS, `flow.dataClasses must list at least one DataClass, got ${JSON.stringify(flow.dataClasses)}`);
     }
     if (flow.description.trim() === '') fail(resource, ErrorCode.INVALID_PROPS, 'flow.description must say what flows, for the report');
-    const target = isTerraformResource(flow.target) ? `\${${flow.target.terraformResourceType}.${flow.target.friendlyUniqueId}}` : targetLocation(resource, flow.target);
-    // The annotation writer is shared with the constructs, so the two never overwrite each other.
-    declareResourceFlow(resource, { ...flow, target } as unknown as FlowAnnotation);
+    const target = isTerraformResource(flow.target) ? targetReference(resource, flow.target) : targetLocation(resource, flow.target);
+    // The annotation writers are shared with the constructs, so the two never overwrite each other.
+    declareResourceFlow(resource, { ...flow, target });
   }
 
   private constructor() {}
+}
+
+/** A reference to a resource of the same stack, which the checker places where that resource is. */
+function targetReference(resource: TerraformResource, target: TerraformResource): string {
+  if (TerraformStack.of(target) !== TerraformStack.of(resource)) {
+    fail(resource, ErrorCode.INVALID_PROPS, `flow.target ${target.node.path} is in another stack, whose document the checker does not see; give its location instead (Location.region(...) or Location.onPrem(...))`);
+  }
+  return `\${${target.terraformResourceType}.${target.friendlyUniqueId}}`;
 }
 
 function targetLocation(resource: IConstruct, location: Location): string {

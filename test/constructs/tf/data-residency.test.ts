@@ -218,6 +218,7 @@ describe('annotations written into the Terraform JSON', () => {
     ['classify with an unknown class', ({ server }: ReturnType<typeof hybridStack>) => TerraformResidency.classify(server, 'secret' as DataClass), /classes\[0\] must be a DataClass/],
     ['placeAt an unknown location', ({ cluster }: ReturnType<typeof hybridStack>) => TerraformResidency.placeAt(cluster, Location.UNKNOWN), /placing a provider at an unknown location proves nothing/],
     ['declareFlow without classes', ({ server, registry }: ReturnType<typeof hybridStack>) => TerraformResidency.declareFlow(server, { kind: 'model', direction: 'in', target: registry, dataClasses: [], description: 'x' }), /flow\.dataClasses must list at least one/],
+    ['declareFlow to a resource of another stack', ({ server }: ReturnType<typeof hybridStack>) => TerraformResidency.declareFlow(server, { kind: 'model', direction: 'in', target: new S3Bucket(new TerraformStack(Testing.app(), 'cloud'), 'Registry'), dataClasses: [DataClass.MODEL_ARTIFACT], description: 'x' }), /is in another stack/],
   ])('fails on %s, naming the construct', (_name, act, message) => {
     const parts = hybridStack({ site: 'kwun-tong-dc' });
     expect(() => act(parts)).toThrow(message);
