@@ -189,9 +189,10 @@ export class OnPremInferenceService extends Construct {
     this.url = `http://${name}.${p.namespace}.svc:${PORT}`;
 
     const deployment = new DeploymentV1(this, 'Deployment', {
+      // The autoscaler changes the replica count; without this every apply would reset it.
+      lifecycle: { ignoreChanges: ['spec[0].replicas'] },
       metadata: { name, namespace, labels: labels.all },
       spec: {
-        // The autoscaler owns the replica count after creation.
         replicas: String(p.scaling.minReplicas),
         selector: { matchLabels: labels.selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },

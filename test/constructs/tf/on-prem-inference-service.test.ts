@@ -66,6 +66,9 @@ describe('OnPremInferenceService', () => {
     expect(synthesized).toHaveResourceWithProperties(NamespaceV1, { metadata: expect.objectContaining({ name: 'sovereign-ml', labels: expect.objectContaining({ 'pod-security.kubernetes.io/enforce': 'restricted' }) }) });
     expect(synthesized).toHaveResourceWithProperties(HorizontalPodAutoscalerV2, { spec: expect.objectContaining({ min_replicas: 3, max_replicas: 9 }) });
     expect(synthesized).toHaveResource(PodDisruptionBudgetV1);
+    const deployment = onlyResource(json, 'kubernetes_deployment_v1');
+    expect(deployment.spec.replicas).toBe('3');
+    expect(deployment.lifecycle).toEqual({ ignore_changes: ['spec[0].replicas'] });
     const hpa = onlyResource(json, 'kubernetes_horizontal_pod_autoscaler_v2');
     expect(hpa.spec.scale_target_ref).toMatchObject({ kind: 'Deployment', name: expect.stringMatching(/^\$\{kubernetes_deployment_v1\.\w+\.metadata\[0\]\.name\}$/) });
     expect(hpa.spec.metric).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', average_utilization: 60 } } }]);
