@@ -92,7 +92,8 @@ function toStreamError(error: unknown, lines: number): unknown {
 
 /**
  * The lines of `stream`, decompressed when it is gzip (one or more members), decoded as
- * UTF-8, without their `\n` or `\r\n`. Memory is bounded by the longest line.
+ * UTF-8, without their `\n` or `\r\n` (see {@link lineBatchesOf} for the exact rules).
+ * Memory is bounded by a chunk of the stream and the longest line.
  *
  * A gzip stream that is cut short or corrupt ends the iteration with a
  * {@link CaptureStreamError} (`TRUNCATED_GZIP`, `CORRUPT_GZIP`) after the complete lines
