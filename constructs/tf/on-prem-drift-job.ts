@@ -83,7 +83,10 @@ const schema = z.strictObject({
   resources: resourcesSchema({ cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' }),
 });
 
-/** Exit codes of `sovereign-ml drift` that retrying cannot change: 1 drift found, 2 unusable input. */
+/**
+ * Exit codes of `sovereign-ml drift` that retrying cannot change: 1 drift found, 2 unusable
+ * input. Exit 3 (publishing the metrics failed) and crashes are retried, up to `backoffLimit`.
+ */
 const FINAL_EXIT_CODES = [1, 2];
 
 /**
