@@ -172,5 +172,6 @@ function withProviderPaths(stack: TerraformStack, findings: Finding[]): Finding[
     if (alias !== undefined && Token.isUnresolved(alias)) continue;
     paths.set(`provider.${node.terraformResourceType}${alias ? `.${alias}` : ''}`, node.node.path);
   }
-  return findings.map((f) => (f.constructPath === undefined && f.logicalId && paths.has(f.logicalId) ? { ...f, constructPath: paths.get(f.logicalId) } : f));
+  // What is neither a resource nor a provider (the state backend) is the stack's.
+  return findings.map((f) => (f.constructPath === undefined ? { ...f, constructPath: (f.logicalId && paths.get(f.logicalId)) || stack.node.path } : f));
 }

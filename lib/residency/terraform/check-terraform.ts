@@ -41,7 +41,7 @@ export function checkTerraform(doc: unknown, policy: ResidencyPolicy): Finding[]
       severity: obs.severity ?? (obs.ruleId && obs.ruleId !== rule.id ? 'error' : rule.severity),
       stackName: model.stackName,
       stackConstructPath: model.stackName,
-      logicalId: obs.resource?.address ?? obs.provider?.logicalId,
+      logicalId: obs.resource?.address ?? obs.provider?.logicalId ?? obs.block,
       resourceType: obs.resource?.type ?? obs.provider?.type,
       constructPath: obs.resource?.constructPath,
       propertyPath: obs.propertyPath,
@@ -54,6 +54,9 @@ export function checkTerraform(doc: unknown, policy: ResidencyPolicy): Finding[]
     seen.add(key);
     findings.push(finding);
   };
+  for (const rule of TERRAFORM_RULES) {
+    for (const obs of rule.checkDocument?.(ctx) ?? []) record(rule, obs);
+  }
   for (const provider of model.document.providers) {
     for (const rule of TERRAFORM_RULES) {
       for (const obs of rule.checkProvider?.(provider, ctx) ?? []) record(rule, obs);

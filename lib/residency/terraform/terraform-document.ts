@@ -77,10 +77,18 @@ export interface TerraformResourceBlock {
   readonly issues: readonly AnnotationIssue[];
 }
 
+/** The state backend (`terraform.backend.<type>`). */
+export interface TerraformBackendBlock {
+  /** The backend type, e.g. `s3`, `local`. */
+  readonly type: string;
+  readonly args: Readonly<Record<string, unknown>>;
+}
+
 /** The parts of a Terraform JSON document the checker reads. */
 export interface TerraformDocument {
   /** `//.metadata.stackName`, or `terraform` when absent. */
   readonly stackName: string;
+  readonly backends: readonly TerraformBackendBlock[];
   readonly providers: readonly TerraformProviderBlock[];
   readonly resources: readonly TerraformResourceBlock[];
 }
@@ -89,6 +97,7 @@ const Block = z.record(z.string(), z.unknown());
 const BlocksByName = z.record(z.string(), z.record(z.string(), Block));
 const DocumentSchema = z.object({
   '//': z.object({ metadata: z.object({ stackName: z.string().optional() }).loose().optional() }).loose().optional(),
+  terraform: z.object({ backend: z.record(z.string(), Block).optional() }).loose().optional(),
   provider: z.record(z.string(), z.union([z.array(Block), Block])).optional(),
   resource: BlocksByName.optional(),
   data: BlocksByName.optional(),
@@ -124,7 +133,8 @@ export function readTerraformDocument(doc: unknown): TerraformDocument {
     ...blocksOf(data.resource).map(([type, name, block]) => readResource('managed', type, name, block)),
     ...blocksOf(data.data).map(([type, name, block]) => readResource('data', type, name, block)),
   ];
-  return { stackName: data['//']?.metadata?.stackName ?? 'terraform', providers, resources };
+  const backends = Object.entries(data.terraform?.backend ?? {}).map(([type, args]) => ({ type, args }));
+  return { stackName: data['//']?.metadata?.stackName ?? 'terraform', backends, providers, resources };
 }
 
 function blocksOf(section: Record<string, Record<string, Record<string, unknown>>> | undefined): [string, string, Record<string, unknown>][] {

@@ -20,6 +20,8 @@ export interface TerraformObservation extends Omit<Observation, 'resource' | 'fl
   readonly resource?: TerraformResourceBlock;
   /** The provider block observed. */
   readonly provider?: TerraformProviderBlock;
+  /** The block observed when it is neither a resource nor a provider, e.g. `terraform.backend.s3`. */
+  readonly block?: string;
   /** Data classes concerned (defaults to the resource's). */
   readonly dataClasses?: readonly DataClass[];
 }
@@ -46,6 +48,7 @@ export interface TerraformRuleContext {
 
 /** A residency rule over a Terraform document: id, severity, description and fix as on the CloudFormation side. */
 export interface TerraformRule extends Pick<ResidencyRule, 'id' | 'severity' | 'description' | 'fix'> {
+  checkDocument?(ctx: TerraformRuleContext): TerraformObservation[];
   checkProvider?(provider: TerraformProviderBlock, ctx: TerraformRuleContext): TerraformObservation[];
   checkResource?(resource: TerraformResourceBlock, ctx: TerraformRuleContext): TerraformObservation[];
 }

@@ -7,7 +7,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, TerraformStack, Testing } from 'cdktf';
+import { App, S3Backend, TerraformStack, Testing } from 'cdktf';
 import { TerraformResidency, type TerraformResidencyOptions } from '../../../constructs/tf/data-residency';
 import { Boundary } from '../../../lib/residency/boundary';
 import { DataClass } from '../../../lib/residency/data-class';
@@ -128,6 +128,10 @@ describe('TerraformResidency.enforce', () => {
       ['inference payloads sent from the site to the cloud registry', RuleId.CROSS_REGION_REFERENCE, ({ server, registry }) => {
         TerraformResidency.declareFlow(server, { kind: 's3', direction: 'out', target: registry, dataClasses: [DataClass.INFERENCE_PAYLOAD], description: 'uploads captured requests' });
         return server;
+      }],
+      ['Terraform state in an S3 bucket in us-east-1 (reported at the stack)', RuleId.STACK_REGION, ({ stack }) => {
+        new S3Backend(stack, { bucket: 'tf-state', key: 'hybrid.tfstate', region: 'us-east-1' });
+        return stack;
       }],
       ['a malformed annotation written by hand', RuleId.ANNOTATION, ({ server }) => {
         server.addOverride('//.sovereign-ml', { dataClasses: ['secret'] });

@@ -8,6 +8,7 @@ import { terraformPartitionRule } from './partition';
 import { terraformS3ReplicationRule } from './s3-replication';
 import { terraformSiteRule } from './site';
 import { terraformStackRegionRule } from './stack-region';
+import { terraformStateBackendRule } from './state-backend';
 import { terraformUnknownLocationRule } from './unknown-location';
 
 /**
@@ -17,6 +18,7 @@ import { terraformUnknownLocationRule } from './unknown-location';
 export const TERRAFORM_RULES: readonly TerraformRule[] = [
   terraformAnnotationRule,
   terraformStackRegionRule,
+  terraformStateBackendRule,
   terraformSiteRule,
   terraformUnknownLocationRule,
   terraformOptInRegionRule,

@@ -123,3 +123,15 @@ describe('RES-UNKNOWN-LOCATION: what cannot be proven fails closed', () => {
       .toEqual(['RES-UNKNOWN-LOCATION aws_s3_bucket.x region']);
   });
 });
+
+describe('RES-STACK-REGION: where the Terraform state is stored', () => {
+  const withBackend = (backend: Record<string, unknown>) => ({ ...(tfDoc({ aws: [{ region: 'ap-east-1' }] }, {}) as object), terraform: { backend } });
+  test.each([
+    ['an S3 backend in ap-east-1', { s3: { bucket: 'state', key: 'hybrid.tfstate', region: 'ap-east-1' } }, []],
+    ['an S3 backend in us-east-1', { s3: { bucket: 'state', key: 'hybrid.tfstate', region: 'us-east-1' } }, ['RES-STACK-REGION terraform.backend.s3 terraform.backend.s3.region']],
+    ['an S3 backend whose region is a variable', { s3: { bucket: 'state', key: 'k', region: '${var.state_region}' } }, ['RES-UNKNOWN-LOCATION terraform.backend.s3 terraform.backend.s3.region']],
+    ['the local backend (not checked)', { local: { path: 'terraform.tfstate' } }, []],
+  ])('%s', (_name, backend, expected) => {
+    expect(check(withBackend(backend))).toEqual(expected);
+  });
+});
