@@ -119,7 +119,8 @@ export class TerraformResidency {
    */
   public static placeAt(provider: TerraformProvider, location: Location): void {
     if (!location.isKnown) fail(provider, ErrorCode.INVALID_PROPS, 'location must be a region, a site or global; placing a provider at an unknown location proves nothing');
-    provider.addOverride('//', { [TERRAFORM_ANNOTATION_KEY]: { location: location.toString() } });
+    // A path override merges with whatever else the provider's `//` holds; `addOverride('//', …)` would replace it.
+    provider.addOverride(`//.${TERRAFORM_ANNOTATION_KEY}`, { location: location.toString() });
   }
 
   /**

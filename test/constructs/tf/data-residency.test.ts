@@ -217,6 +217,14 @@ describe('annotations written into the Terraform JSON', () => {
     });
   });
 
+  test('placeAt merges with other content of the provider\'s // comment, and a later call replaces the location', () => {
+    const { stack, cluster } = hybridStack();
+    cluster.addOverride('//.owner', 'platform-team');
+    TerraformResidency.placeAt(cluster, Location.onPrem('tsuen-wan-dc'));
+    TerraformResidency.placeAt(cluster, Location.onPrem('kwun-tong-dc'));
+    expect(JSON.parse(JSON.stringify(stack.toTerraform())).provider.kubernetes[0]['//']).toEqual({ owner: 'platform-team', 'sovereign-ml': { location: 'site:kwun-tong-dc' } });
+  });
+
   test.each([
     ['classify without classes', ({ server }: ReturnType<typeof hybridStack>) => TerraformResidency.classify(server), /needs at least one data class/],
     ['classify with an unknown class', ({ server }: ReturnType<typeof hybridStack>) => TerraformResidency.classify(server, 'secret' as DataClass), /classes\[0\] must be a DataClass/],
