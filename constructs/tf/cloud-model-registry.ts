@@ -5,6 +5,7 @@ import { inspectModelFile } from '../../lib/model-file';
 import { regionFacts } from '../../lib/regions';
 import { DataClass } from '../../lib/residency/data-class';
 import { checkedNumber, checkedString } from '../../lib/validation';
+import { accessLogs } from './private/access-logs-bucket';
 import { AssetType, TerraformAsset, TerraformOutput } from './private/cdktf';
 import {
   KmsAlias, KmsKey, S3Bucket, S3BucketLifecycleConfiguration, S3BucketOwnershipControls, S3BucketPolicy,
@@ -54,6 +55,12 @@ export interface CloudModelRegistryProps {
    * @default false
    */
   readonly forceDestroy?: boolean;
+  /**
+   * Whether S3 server access logs (who fetched which model, when) go to a log bucket
+   * created next to the registry (SSE-S3, logs kept 400 days).
+   * @default true
+   */
+  readonly accessLogs?: boolean;
 }
 
 /** Props of {@link CloudModelRegistry.addModel}. */
@@ -100,6 +107,7 @@ const registrySchema = z.strictObject({
   siteIdentity: z.instanceof(SiteIdentity).optional(),
   noncurrentVersionRetentionDays: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1 && v <= 3650, 'must be a whole number of days from 1 to 3650').default(90),
   forceDestroy: z.boolean().default(false),
+  accessLogs: z.boolean().default(true),
 });
 
 const modelSchema = z.strictObject({
@@ -111,7 +119,7 @@ const modelSchema = z.strictObject({
 /**
  * The cloud side of a hybrid deployment, with the Terraform AWS provider: a versioned
  * S3 bucket for model files, encrypted with its own KMS key (rotated yearly), public
- * access blocked, TLS 1.2+ only, and a pull-only identity for the on-prem site that can
+ * access blocked, TLS 1.2+ only, server access logs, and a pull-only identity for the on-prem site that can
  * read objects under the model prefix and decrypt with this key through S3, nothing else.
  *
  * The bucket and the model objects are classified `model-artifact` for the residency
@@ -190,6 +198,7 @@ export class CloudModelRegistry extends Construct {
       }],
     });
     new S3BucketPolicy(this, 'Policy', { region, bucket, policy: tlsOnlyPolicy(this.bucket.arn) });
+    if (p.accessLogs) accessLogs(this, region, this.bucket);
 
     const identity = (p.siteIdentity ?? SiteIdentity.user())._bind(this, `sovereign-ml-${p.siteName}-model-pull`, 'model-pull',
       pullPolicy(this.bucket.arn, p.modelPrefix, this.key.arn, this.endpointHost));

@@ -21,10 +21,11 @@ describe('examples/gba-hybrid', () => {
     expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['gba-hybrid-cloud', 'gba-hybrid-site']);
   });
 
-  test('the cloud stack holds the registry, the model and the two site identities in ap-east-1', () => {
+  test('the cloud stack holds the registry, its access logs, the model and the two site identities in ap-east-1', () => {
     const cloud = stackDoc('gba-hybrid-cloud');
     expect(cloud.provider.aws).toEqual([{ region: 'ap-east-1' }]);
-    expect(count(cloud, 'aws_s3_bucket')).toBe(1);
+    expect(count(cloud, 'aws_s3_bucket')).toBe(2); // models, access logs
+    expect(count(cloud, 'aws_s3_bucket_logging')).toBe(1);
     expect(count(cloud, 'aws_kms_key')).toBe(1);
     expect(count(cloud, 'aws_s3_object')).toBe(1);
     expect(count(cloud, 'aws_iam_user')).toBe(2);

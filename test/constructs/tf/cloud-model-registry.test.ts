@@ -28,10 +28,10 @@ describe('CloudModelRegistry', () => {
     expect(synthesized).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, region: 'ap-east-1' });
 
     const json = terraformJson(stack);
-    const encryption = onlyResource(json, 'aws_s3_bucket_server_side_encryption_configuration');
+    const encryption = resources(json, 'aws_s3_bucket_server_side_encryption_configuration').find((r) => r.rule[0].apply_server_side_encryption_by_default.sse_algorithm === 'aws:kms')!;
     expect(encryption.rule[0]).toMatchObject({ bucket_key_enabled: true, apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } });
     expect(encryption.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.\w+\.arn\}$/);
-    expect(onlyResource(json, 'aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    for (const controls of resources(json, 'aws_s3_bucket_ownership_controls')) expect(controls.rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
     // Every regional resource names its region: the residency engine needs no provider to place it.
     for (const [type, blocks] of Object.entries(json.resource ?? {})) {
       if (type.startsWith('aws_iam_')) continue;
@@ -39,8 +39,23 @@ describe('CloudModelRegistry', () => {
     }
   });
 
+  test('logs access to an SSE-S3 log bucket that accepts logs from the registry bucket only', () => {
+    const json = terraformJson(registry().stack);
+    const [modelsName, logsName] = ['models', 'model-logs'].map((kind) =>
+      Object.entries(json.resource!.aws_s3_bucket!).find(([, b]) => b.bucket_prefix === `sovereign-ml-${kind}-`)![0]);
+    expect(onlyResource(json, 'aws_s3_bucket_logging')).toMatchObject({ bucket: `\${aws_s3_bucket.${modelsName}.id}`, target_bucket: `\${aws_s3_bucket.${logsName}.id}` });
+    const logsEncryption = resources(json, 'aws_s3_bucket_server_side_encryption_configuration').find((r) => r.bucket.includes(logsName!))!;
+    expect(logsEncryption.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'AES256' });
+    const logsPolicy = JSON.parse(resources(json, 'aws_s3_bucket_policy').find((r) => r.bucket.includes(logsName!))!.policy);
+    expect(logsPolicy.Statement).toContainEqual(expect.objectContaining({
+      Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Condition: { ArnLike: { 'aws:SourceArn': `\${aws_s3_bucket.${modelsName}.arn}` } },
+    }));
+    expect(annotation(json.resource!.aws_s3_bucket![logsName!]!)).toEqual({ dataClasses: ['telemetry'] });
+    expect(resources(terraformJson(registry({ accessLogs: false }).stack), 'aws_s3_bucket')).toHaveLength(1);
+  });
+
   test('denies requests without TLS 1.2', () => {
-    const policy = JSON.parse(onlyResource(terraformJson(registry().stack), 'aws_s3_bucket_policy').policy);
+    const policy = JSON.parse(resources(terraformJson(registry().stack), 'aws_s3_bucket_policy').find((r) => !r.policy.includes('logging.s3'))!.policy);
     expect(policy.Statement).toEqual([
       expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
       expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } }),
@@ -91,7 +106,7 @@ describe('CloudModelRegistry', () => {
     });
     expect(object.source).toMatch(/^assets\/.+\/fraud\.onnx$/);
     expect(annotation(object)).toEqual({ dataClasses: ['model-artifact'] });
-    expect(annotation(onlyResource(json, 'aws_s3_bucket'))).toEqual({ dataClasses: ['model-artifact'] });
+    expect(annotation(resources(json, 'aws_s3_bucket').find((b) => b.bucket === 'gba-models-test')!)).toEqual({ dataClasses: ['model-artifact'] });
   });
 
   test('outputs what the site needs', () => {
