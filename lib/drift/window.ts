@@ -115,6 +115,7 @@ function offer(heap: Array<[number, number]>, hash: number, value: number, k: nu
     siftUp(heap, n);
     return;
   }
+  // A full heap of size 0 (k = 0) keeps nothing.
   if (n === 0) return;
   const top = heap[0]!;
   if (top[0] > hash || (top[0] === hash && top[1] > value)) siftDown(heap, [hash, value]);
