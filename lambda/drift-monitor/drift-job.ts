@@ -23,9 +23,7 @@ import {
   CaptureReader, CaptureStreamError, createCaptureStats, lineBatchesOf, recordCorruptObject,
   type CaptureFeature, type CaptureOutputOptions, type CaptureStats,
 } from '../../lib/capture';
-import { addHashedValue, emptyWindow, fnv1a, recordHash, evaluateDrift, mergeWindows, type BaselineDocument, type DriftPolicy, type DriftReport, type FeatureWindow } from '../../lib/drift';
-// addHashedRow is not in lib/drift's index (yet): taken from its module.
-import { addHashedRow } from '../../lib/drift/window';
+import { addHashedRow, addHashedValue, emptyWindow, fnv1a, recordHash, evaluateDrift, mergeWindows, type BaselineDocument, type DriftPolicy, type DriftReport, type FeatureWindow } from '../../lib/drift';
 import { ErrorCode, SovereignMlError } from '../../lib/errors';
 
 /** The capture layout: SageMaker data capture, or the ONNX function's Firehose capture. */

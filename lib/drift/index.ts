@@ -10,6 +10,6 @@ export { lInfinityDistance } from './distances';
 export { baselineSchema, parseBaseline, readBaselineFile, OTHER_CATEGORY, type BaselineDocument, type FeatureBaseline, type NumericFeatureBaseline, type CategoricalFeatureBaseline } from './baseline';
 export { BaselineBuilder, type BaselineBuilderOptions, type BuildStats, type Cell } from './baseline-builder';
 export { baselineFromCsv, baselineFromJsonLines, parseCsvLine } from './baseline-input';
-export { emptyWindow, addValue, addHashedValue, recordHash, fnv1a, mergeWindows, sampleValues, type FeatureWindow, type NumericWindow, type CategoricalWindow } from './window';
+export { emptyWindow, addValue, addHashedValue, addHashedRow, recordHash, fnv1a, mergeWindows, sampleValues, type FeatureWindow, type NumericWindow, type CategoricalWindow } from './window';
 export { selectMethod, evaluateFeature, evaluateDrift, type DriftMethod, type DriftPolicy, type DriftReport, type FeatureDrift, type MethodChoice } from './evaluate';
 export { baselineFromModelMonitorStatistics, kllSample, type ModelMonitorStatisticsOptions } from './model-monitor';
