@@ -20,7 +20,7 @@
  * @see https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html
  */
 import {
-  CaptureReader, CaptureStreamError, createCaptureStats, lineBatchesOf, recordCorruptObject,
+  CaptureReader, hourPartitions, CaptureStreamError, createCaptureStats, lineBatchesOf, recordCorruptObject,
   type CaptureFeature, type CaptureOutputOptions, type CaptureStats,
 } from '../../lib/capture';
 import { addHashedRow, addHashedValue, emptyWindow, fnv1a, recordHash, evaluateDrift, mergeWindows, type BaselineDocument, type DriftPolicy, type DriftReport, type FeatureWindow } from '../../lib/drift';
@@ -97,23 +97,8 @@ export const DEFAULT_VARIANT = 'AllTraffic';
  * @throws SovereignMlError INVALID_PROPS for a window length that is not a positive integer or an invalid date
  */
 export function hourPrefixes(format: DriftCaptureFormat, prefix: string, windowEnd: Date, windowMinutes: number, variantName = DEFAULT_VARIANT): string[] {
-  if (!Number.isInteger(windowMinutes) || windowMinutes <= 0) {
-    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `windowMinutes must be a positive integer, got ${windowMinutes}`);
-  }
-  if (Number.isNaN(windowEnd.getTime())) throw new SovereignMlError(ErrorCode.INVALID_PROPS, 'windowEnd must be a valid date, got an invalid date');
-  const hour = 3_600_000;
-  const end = windowEnd.getTime();
-  const first = Math.floor((end - windowMinutes * 60_000) / hour) * hour;
-  // The window excludes its end: an end on the hour does not touch the next hour.
-  const last = Math.floor((end - 1) / hour) * hour;
   const base = format === 'sagemaker' ? `${prefix}${variantName}/` : prefix;
-  const out: string[] = [];
-  for (let t = first; t <= last; t += hour) {
-    const d = new Date(t);
-    const p2 = (n: number) => String(n).padStart(2, '0');
-    out.push(`${base}${d.getUTCFullYear()}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())}/${p2(d.getUTCHours())}/`);
-  }
-  return out;
+  return hourPartitions(windowEnd, windowMinutes).map((p) => `${base}${p}`);
 }
 
 /** The features of a baseline as the capture reader wants them. */

@@ -8,3 +8,4 @@ export * from './payload';
 export * from './sagemaker-capture';
 export * from './capture-reader';
 export * from './lines';
+export * from './hour-partitions';

@@ -1,7 +1,8 @@
 /**
- * `sovereign-ml drift --baseline baseline.json --capture <files|dir> [--format f] [--html out.html]
- * [--json] [--min-records n] [--cloudwatch-region r --model m [--namespace n]]`: reads local
- * capture files (plain or gzip, a directory recursively, in sorted order) into per-feature
+ * `sovereign-ml drift --baseline baseline.json --capture <files|dir> [--window-minutes n [--window-end t]]
+ * [--format f] [--html out.html] [--json] [--min-records n] [--cloudwatch-region r --model m [--namespace n]]`:
+ * reads local capture files (plain or gzip, a directory recursively, in sorted order; with a
+ * window, only the directory's hour partitions that cover it) into per-feature
  * windows, evaluates them against the baseline, and prints a table (or JSON) with the line
  * accounting. With `--cloudwatch-region`, the aggregate metrics the drift job emits (never a
  * captured value) are then published through the `driftMetrics` publisher the binary wires in.
@@ -15,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CaptureReader, CaptureStreamError, createCaptureStats, linesOf, recordCorruptObject,
+  CaptureReader, hourPartitions, CaptureStreamError, createCaptureStats, linesOf, recordCorruptObject,
   type CaptureFeature, type CaptureFormat, type CaptureStats,
 } from '../capture';
 import { addValue, emptyWindow, evaluateDrift, readBaselineFile, type BaselineDocument, type DriftPolicy, type DriftReport, type FeatureWindow } from '../drift';
@@ -37,6 +38,11 @@ Evaluates captured traffic (local capture files, plain or gzip) against a drift 
 options:
   --baseline <file>       the baseline (from "sovereign-ml baseline"; required)
   --capture <file|dir>... capture files, or directories read recursively in sorted order (required)
+  --window-minutes <n>    read only the hour partitions YYYY/MM/DD/HH/ (UTC) of each capture
+                          directory that cover the n minutes before --window-end, as the
+                          on-prem server's --capture-dir writes them; an empty window gives
+                          "insufficient data", not an error
+  --window-end <time>     end of the window, ISO 8601 (default now; needs --window-minutes)
   --format <f>            sagemaker | onnx | auto (default auto: either, per line)
   --min-records <n>       fewest rows needed for a verdict (default 100)
   --drift-share <x>       share of drifted features at which the dataset drifts, in (0, 1] (default 0.5)
@@ -70,6 +76,7 @@ export interface LocalDriftRun {
 interface DriftArgs {
   readonly baseline: string;
   readonly capture: readonly string[];
+  readonly window?: { readonly end: Date; readonly minutes: number };
   readonly format: CaptureFormat;
   readonly minRecords?: number;
   readonly driftShare?: number;
@@ -87,7 +94,7 @@ export async function runDrift(argv: readonly string[], io: CliIo): Promise<numb
   }
   if (!fs.existsSync(args.baseline)) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `cannot read baseline ${args.baseline}: no such file`);
   const baseline = readBaselineFile(args.baseline);
-  const files = captureFiles(args.capture);
+  const files = args.window ? windowFiles(args.capture, args.window.end, args.window.minutes) : captureFiles(args.capture);
   const run = await evaluateLocalCapture(baseline, files, args.format, {
     ...(args.minRecords !== undefined ? { minRecords: args.minRecords } : {}),
     ...(args.driftShare !== undefined ? { datasetDriftShare: args.driftShare } : {}),
@@ -100,7 +107,8 @@ export async function runDrift(argv: readonly string[], io: CliIo): Promise<numb
     }
   }
   if (args.json) {
-    io.stdout(`${JSON.stringify({ baseline: args.baseline, files: files.length, report: run.report, stats: run.stats }, jsonNumbers, 2)}\n`);
+    const window = args.window ? { window: { start: new Date(args.window.end.getTime() - args.window.minutes * 60_000).toISOString(), end: args.window.end.toISOString() } } : {};
+    io.stdout(`${JSON.stringify({ baseline: args.baseline, ...window, files: files.length, report: run.report, stats: run.stats }, jsonNumbers, 2)}\n`);
   } else {
     io.stdout(formatText(run));
     if (args.html !== undefined) io.stdout(`html report -> ${args.html}\n`);
@@ -110,7 +118,7 @@ export async function runDrift(argv: readonly string[], io: CliIo): Promise<numb
     try {
       // Only the verdict and two counts cross this line: no stats excerpts, no windows, no file names.
       const sent = await io.driftMetrics!.publish(
-        { modelName, timestamp: new Date(), report: run.report, recordsAnalyzed: run.stats.rowsAnalyzed, recordsRejected: run.stats.linesRejected },
+        { modelName, timestamp: args.window?.end ?? new Date(), report: run.report, recordsAnalyzed: run.stats.rowsAnalyzed, recordsRejected: run.stats.linesRejected },
         { region, namespace },
       );
       io.stderr(`published ${sent.metrics} drift metrics for model ${modelName} to CloudWatch ${namespace} in ${region} (${sent.requests} PutMetricData request${sent.requests === 1 ? '' : 's'})\n`);
@@ -174,6 +182,32 @@ export function captureFiles(inputs: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * The files of the hour partitions covering a window, under each capture directory; a
+ * partition that does not exist holds none. Unlike {@link captureFiles}, no files is not an
+ * error: an hour without traffic is a window with insufficient data.
+ */
+export function windowFiles(dirs: readonly string[], windowEnd: Date, windowMinutes: number): string[] {
+  const partitions = hourPartitions(windowEnd, windowMinutes);
+  const out: string[] = [];
+  for (const dir of dirs) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(dir);
+    } catch {
+      throw new SovereignMlError(ErrorCode.INVALID_PROPS, `cannot read capture ${dir}: no such file or directory`);
+    }
+    if (!st.isDirectory()) {
+      throw new SovereignMlError(ErrorCode.INVALID_PROPS, `--window-minutes reads the hour partitions of capture directories, but ${dir} is a file`);
+    }
+    for (const p of partitions) {
+      const partition = path.join(dir, p);
+      if (fs.existsSync(partition)) out.push(...walk(partition));
+    }
+  }
+  return out;
+}
+
 function walk(dir: string): string[] {
   const out: string[] = [];
   const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -234,6 +268,8 @@ function parseArgs(argv: readonly string[], io: CliIo): DriftArgs | undefined {
   let region: string | undefined;
   let modelName: string | undefined;
   let namespace: string | undefined;
+  let windowMinutes: number | undefined;
+  let windowEnd: Date | undefined;
   const value = (i: number, flag: string): string => {
     const v = argv[i];
     if (v === undefined || v.startsWith('--')) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `${flag} needs a value`);
@@ -276,6 +312,19 @@ function parseArgs(argv: readonly string[], io: CliIo): DriftArgs | undefined {
       case '--html':
         html = value(++i, a);
         break;
+      case '--window-minutes': {
+        const v = value(++i, a);
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10_080) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `--window-minutes must be a whole number of minutes from 1 to 10080 (a week), got ${JSON.stringify(v)}`);
+        windowMinutes = Number(v);
+        break;
+      }
+      case '--window-end': {
+        const v = value(++i, a);
+        const d = new Date(v);
+        if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(d.getTime())) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `--window-end must be an ISO 8601 time such as 2026-11-24T10:00:00Z, got ${JSON.stringify(v)}`);
+        windowEnd = d;
+        break;
+      }
       case '--json':
         json = true;
         break;
@@ -310,8 +359,12 @@ function parseArgs(argv: readonly string[], io: CliIo): DriftArgs | undefined {
     throw new SovereignMlError(ErrorCode.INVALID_PROPS, '--cloudwatch-region needs --model <name>, the model dimension of the metrics');
   }
   const cloudWatch = region !== undefined ? { region, modelName: modelName!, namespace: namespace ?? DEFAULT_DRIFT_NAMESPACE } : undefined;
+  if (windowEnd !== undefined && windowMinutes === undefined) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, '--window-end needs --window-minutes <n>, the length of the window');
+  }
+  const window = windowMinutes !== undefined ? { end: windowEnd ?? new Date(), minutes: windowMinutes } : undefined;
   return {
-    baseline, capture, format, json,
+    baseline, capture, format, json, ...(window ? { window } : {}),
     ...(minRecords !== undefined ? { minRecords } : {}), ...(driftShare !== undefined ? { driftShare } : {}), ...(html !== undefined ? { html } : {}), ...(cloudWatch ? { cloudWatch } : {}),
   };
 }

@@ -183,6 +183,63 @@ test('an invalid baseline and an empty capture directory are exit 2', async () =
   expect(r2.stderr.trim().split('\n')).toHaveLength(1);
 });
 
+describe('--window-minutes (hour partitions of a capture directory)', () => {
+  const json = async (extra: string[]) => {
+    const r = await run([...base, '--min-records', '10', '--json', ...extra]);
+    return { ...r, doc: JSON.parse(r.stdout) as { files: number; window: { start: string; end: string }; report: { status: string; records: number } } };
+  };
+
+  test.each([
+    // [window end, minutes, files read, records]: hour 06 has 150 records, 07 has 150, 08 is a corrupt object.
+    ['2026-11-24T07:00:00Z', 60, 1, 150],
+    ['2026-11-24T07:30:00Z', 60, 2, 300],
+    ['2026-11-24T08:00:00Z', 120, 2, 300],
+    ['2026-11-24T09:00:00Z', 180, 3, 300],
+    ['2026-11-24T08:00:01Z', 1, 2, 150],
+    ['2026-11-24T08:30:00Z', 1, 1, 0],
+  ] as const)('a window ending %s of %i minutes reads %i file(s)', async (end, minutes, files, records) => {
+    const { code, doc } = await json(['--window-minutes', String(minutes), '--window-end', end]);
+    expect(code).toBe(0);
+    expect(doc.files).toBe(files);
+    expect(doc.window).toEqual({ start: new Date(Date.parse(end) - minutes * 60_000).toISOString(), end: new Date(end).toISOString() });
+    expect(doc.report.records ?? 0).toBe(records);
+  });
+
+  test('a window without capture is insufficient data, exit 0, not an error', async () => {
+    const { code, doc, stderr } = await json(['--window-minutes', '60', '--window-end', '2026-11-25T00:00:00Z']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(doc.files).toBe(0);
+    expect(doc.report).toMatchObject({ status: 'insufficient-data', records: 0 });
+  });
+
+  test('publishes with the window end as the metrics timestamp', async () => {
+    const published: DriftMetricsSummary[] = [];
+    const publisher: DriftMetricsPublisher = { async publish(summary: DriftMetricsSummary, _target: DriftMetricsTarget) { published.push(summary); return { metrics: 1, requests: 1 }; } };
+    const r = await run([...base, '--window-minutes', '60', '--window-end', '2026-11-24T07:00:00Z', '--cloudwatch-region', 'ap-east-1', '--model', 'm'], publisher);
+    expect(r.code).toBe(0);
+    expect(published.map((p) => p.timestamp.toISOString())).toEqual(['2026-11-24T07:00:00.000Z']);
+  });
+
+  test.each([
+    [['--window-minutes', '0'], '--window-minutes must be a whole number of minutes from 1 to 10080 (a week), got "0"'],
+    [['--window-minutes', '1.5'], '--window-minutes must be a whole number of minutes from 1 to 10080 (a week), got "1.5"'],
+    [['--window-minutes', '60', '--window-end', 'yesterday'], '--window-end must be an ISO 8601 time such as 2026-11-24T10:00:00Z, got "yesterday"'],
+    [['--window-end', '2026-11-24T07:00:00Z'], '--window-end needs --window-minutes <n>, the length of the window'],
+  ])('exit 2 when %j', async (extra, phrase) => {
+    const r = await run([...base, ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(phrase);
+  });
+
+  test('exit 2 when a capture input is a file: the window selects partitions of directories', async () => {
+    const file = path.join(fx.capture, '2026/11/24/06/part-1.jsonl');
+    const r = await run(['drift', '--baseline', fx.baseline, '--capture', file, '--window-minutes', '60']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--window-minutes reads the hour partitions of capture directories, but ${file} is a file`);
+  });
+});
+
 test('drift is listed in the usage and has a help text', async () => {
   expect((await run(['--help'])).stdout).toMatch(/^ {2}drift +evaluate local capture files/m);
   const r = await run(['drift', '--help']);
