@@ -317,7 +317,11 @@ export class DriftMonitor extends Construct implements IDriftDashboardSource {
       new cloudwatch.TextWidget({ markdown: `### Drift of ${this.modelName}`, width: 24, height: 1 }),
       new cloudwatch.GraphWidget({
         title: 'Dataset drift', width: 8, height: 6,
-        left: [this.metricDrifted(), this.metric('InsufficientData', DATASET_FEATURE)],
+        left: [
+          this.metricDrifted(DATASET_FEATURE, { label: 'dataset drifted' }),
+          ...(this.baseline.hasOutput ? [this.metricDrifted(OUTPUT_FEATURE, { label: 'output drifted' })] : []),
+          this.metric('InsufficientData', DATASET_FEATURE, { label: 'insufficient data' }),
+        ],
         leftYAxis: { min: 0, max: 1 },
       }),
       new cloudwatch.GraphWidget({ title: 'Records', width: 8, height: 6, left: [this.metricRecordsAnalyzed(), this.metricRecordsRejected()] }),

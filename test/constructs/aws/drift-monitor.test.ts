@@ -188,7 +188,7 @@ describe('DriftMonitor of an ONNX function', () => {
   });
 
   test('metric helpers and dashboard widgets', () => {
-    const { monitor } = withMonitor({ schedule: Duration.minutes(30) });
+    const { monitor, stack } = withMonitor({ schedule: Duration.minutes(30) });
     const drifted = monitor.metricDrifted();
     expect([drifted.namespace, drifted.metricName, drifted.statistic, drifted.dimensions, drifted.period.toMinutes()]).toEqual(['SovereignML/Drift', 'Drifted', 'Maximum', { model: 'fraud', feature: '__dataset__' }, 30]);
     expect(monitor.metricDriftScore('amount').dimensions).toEqual({ model: 'fraud', feature: 'amount' });
@@ -196,6 +196,14 @@ describe('DriftMonitor of an ONNX function', () => {
     const widgets = monitor.driftWidgets();
     expect(widgets).toHaveLength(4);
     expect(widgets.reduce((w, x) => w + x.width, 0)).toBe(24 + 24);
+    // The baseline has an output (`score`): its drift is on the dataset graph.
+    const graph = stack.resolve(widgets[1]!.toJson()[0]) as { properties: { title: string; metrics: unknown[][] } };
+    expect(graph.properties.title).toBe('Dataset drift');
+    expect(graph.properties.metrics.map((m) => m.slice(0, 6))).toEqual([
+      ['SovereignML/Drift', 'Drifted', 'feature', '__dataset__', 'model', 'fraud'],
+      ['SovereignML/Drift', 'Drifted', 'feature', '__output__', 'model', 'fraud'],
+      ['SovereignML/Drift', 'InsufficientData', 'feature', '__dataset__', 'model', 'fraud'],
+    ]);
   });
 });
 
