@@ -11,8 +11,11 @@ export interface CaptureOptions {
   readonly samplingPercent: number;
   readonly modelName: string;
   readonly modelVersion: string;
-  /** Where a capture line goes (the log stream). */
-  readonly write: (line: string) => void;
+  /**
+   * Where a capture line goes (the log stream, or hourly files filed by the record's `time`,
+   * which is why the record comes along).
+   */
+  readonly write: (line: string, record: CaptureRecord) => void;
   /**
    * A uniform random number in [0, 1).
    * @default Math.random
@@ -42,7 +45,7 @@ export function createCapture(options: CaptureOptions): (request: InferenceReque
       inputs: request.inputs.map(toCaptured),
       outputs: response.outputs.map(toCaptured),
     };
-    options.write(formatCaptureLine(record));
+    options.write(formatCaptureLine(record), record);
     return true;
   };
 }
