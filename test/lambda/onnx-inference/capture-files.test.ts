@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hourPartitions, linesOf, parseCaptureLine, readCaptureLines, type CaptureRow } from '../../../lib/capture';
+import type { InferenceRequest, InferenceResponse } from '../../../lib/inference';
 import { createCapture } from '../../../lambda/onnx-inference/capture';
 import { checkCaptureDir, createHourlyCaptureWriter, defaultWriterId } from '../../../lambda/onnx-inference/capture-files';
 import { tempDir } from '../../support/app';
@@ -24,8 +25,8 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-const request = { inputs: [{ name: 'amount', datatype: 'FP32' as const, shape: [2, 1], data: Float32Array.from([12.5, 80]) }] };
-const response = { model_name: 'fraud', model_version: '3', outputs: [{ name: 'score', datatype: 'FP32' as const, shape: [2, 1], data: Float32Array.from([0.25, 0.5]) }] };
+const request: InferenceRequest = { inputs: [{ name: 'amount', datatype: 'FP32', shape: [2, 1], data: Float32Array.from([12.5, 80]) }], binaryOutputs: false };
+const response: InferenceResponse = { model_name: 'fraud', model_version: '3', outputs: [{ name: 'score', datatype: 'FP32', shape: [2, 1], data: Float32Array.from([0.25, 0.5]) }] };
 
 describe('createHourlyCaptureWriter', () => {
   test('a line goes to <dir>/YYYY/MM/DD/HH/<writer-id>.jsonl of its UTC hour; crossing the hour opens the next file and ends the previous', async () => {
