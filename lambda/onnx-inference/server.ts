@@ -3,11 +3,20 @@
  *
  *   node server.js --model <path | s3://bucket/key> [--sha256 <hex>] [--name n] [--version v]
  *                  [--port 8080] [--host 0.0.0.0] [--max-body-bytes 6291456] [--capture-percent 0]
+ *                  [--capture-dir <dir>]
  *
  * Same routes as the Lambda adapter plus `GET /v2/health/live`. `/v2/health/ready` answers
  * 503 until the model is loaded. SIGTERM and SIGINT stop accepting connections, let
- * requests in flight finish (up to 10 s), then exit 0. Capture records, when sampled,
- * are written to stdout, one JSON line each, like the Lambda's.
+ * requests in flight finish (up to 10 s), then exit 0.
+ *
+ * Capture records, when sampled (`--capture-percent`), are written to stdout, one JSON line
+ * each, like the Lambda's, unless `--capture-dir <dir>` (or CAPTURE_DIR) is given: then they
+ * stay on the site's volume, in `<dir>/YYYY/MM/DD/HH/<writer-id>.jsonl`, where the hour is
+ * the UTC hour of the record's `time` and the writer id (`<hostname>-<pid>-<start ms>-<hex>`)
+ * is this process's own, so pods sharing a ReadWriteMany volume never write one file.
+ * `sovereign-ml drift --capture <dir> --window-minutes n` reads them. The directory must
+ * exist and be writable at start (exit code 2 otherwise); a failed write later loses the
+ * line, is counted and logged once per kind (ERROR), and never fails the inference.
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
@@ -16,6 +25,7 @@ import * as os from 'node:os';
 import { finished } from 'node:stream/promises';
 import { alignedRequestBody, headerLengthForLayout, InferenceError, InferenceErrorCode } from '../../lib/inference';
 import { createCapture } from './capture';
+import { checkCaptureDir, createHourlyCaptureWriter, type HourlyCaptureWriter } from './capture-files';
 import { ModelLoadError, resolveModelFile, type ModelSource } from './model-source';
 import { createPredictor, type Predictor } from './predictor';
 import { createRouter } from './router';
@@ -27,7 +37,13 @@ export interface ServerOptions {
   readonly host: string;
   readonly maxBodyBytes: number;
   readonly capturePercent: number;
-  /** Where log and capture lines go. */
+  /**
+   * The directory of hourly capture files (see {@link createHourlyCaptureWriter}); checked
+   * by {@link main} before the server starts.
+   * @default - capture lines go to `write`
+   */
+  readonly captureDir?: string;
+  /** Where log lines go, and capture lines without `captureDir`. */
   readonly write: (line: string) => void;
 }
 
@@ -36,13 +52,16 @@ export interface RunningServer {
   readonly url: string;
   /** Settles when the model is loaded (rejects when it cannot be). */
   readonly ready: Promise<Predictor>;
-  /** Stops accepting connections and waits for requests in flight (at most `graceMs`). */
+  /**
+   * Stops accepting connections, waits for requests in flight (at most `graceMs`), then
+   * closes the capture files, so every line of a finished request is flushed.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
 /**
- * Parses the command line; MODEL_PATH, MODEL_S3_URI, MODEL_SHA256, MODEL_NAME, MODEL_VERSION
- * and CAPTURE_SAMPLING_PERCENT in `env` stand in for missing options.
+ * Parses the command line; MODEL_PATH, MODEL_S3_URI, MODEL_SHA256, MODEL_NAME, MODEL_VERSION,
+ * CAPTURE_SAMPLING_PERCENT and CAPTURE_DIR in `env` stand in for missing options.
  * @throws ModelLoadError on an unknown option, a missing or malformed value, or an S3 model without a SHA-256
  */
 export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Omit<ServerOptions, 'write'> {
@@ -55,7 +74,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     args.set(key.slice(2), value);
     i++;
   }
-  const known = new Set(['model', 'sha256', 'name', 'version', 'port', 'host', 'max-body-bytes', 'capture-percent']);
+  const known = new Set(['model', 'sha256', 'name', 'version', 'port', 'host', 'max-body-bytes', 'capture-percent', 'capture-dir']);
   for (const k of args.keys()) if (!known.has(k)) throw new ModelLoadError(`unknown option --${k}; options are ${[...known].map((x) => `--${x}`).join(', ')}`);
   const model = args.get('model') ?? env.MODEL_PATH ?? env.MODEL_S3_URI;
   if (!model) throw new ModelLoadError('--model <path | s3://bucket/key> is required');
@@ -72,6 +91,9 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   if (!(capturePercent >= 0 && capturePercent <= 100)) {
     throw new ModelLoadError(`--capture-percent (or CAPTURE_SAMPLING_PERCENT) must be a number from 0 to 100, got ${JSON.stringify(capturePercentRaw)}`);
   }
+  const captureDir = args.get('capture-dir') ?? env.CAPTURE_DIR;
+  // Empty is a mistake (a template that lost its value), not "off": capture must not silently stop.
+  if (captureDir?.trim() === '') throw new ModelLoadError('--capture-dir (or CAPTURE_DIR) must be a directory path, got ""');
   const isS3 = model.startsWith('s3://');
   if (isS3 && !sha256) throw new ModelLoadError('a model from S3 needs --sha256 (or MODEL_SHA256): it is only served after its SHA-256 is verified');
   return {
@@ -80,6 +102,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     host: args.get('host') ?? '0.0.0.0',
     maxBodyBytes: int('max-body-bytes', 6 * 1024 * 1024),
     capturePercent,
+    ...(captureDir !== undefined ? { captureDir } : {}),
   };
 }
 
@@ -89,10 +112,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let capture: ReturnType<typeof createCapture> | undefined;
   const log = (level: string, message: string, extra: Record<string, unknown> = {}) =>
     options.write(`${JSON.stringify({ level, message, time: new Date().toISOString(), ...extra })}\n`);
+  const files = options.captureDir !== undefined ? openCaptureFiles(options.captureDir, options.capturePercent, log) : undefined;
   const ready = (async () => {
     const file = await resolveModelFile(options.model, { tmpDir: os.tmpdir() });
     const p = await createPredictor({ modelPath: file, name: options.model.name, version: options.model.version, maxRequestBytes: options.maxBodyBytes });
-    capture = createCapture({ samplingPercent: options.capturePercent, modelName: p.name, modelVersion: p.version, write: options.write });
+    capture = createCapture({
+      samplingPercent: options.capturePercent, modelName: p.name, modelVersion: p.version,
+      // Filed under the hour of the record's own time, so a record is always in the partition its time names.
+      write: files ? (line, record) => files.write(line, new Date(record.time)) : options.write,
+    });
     predictor = p;
     log('INFO', 'model loaded', { modelName: p.name, modelVersion: p.version, modelFile: file });
     return p;
@@ -142,9 +170,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await Promise.race([Promise.all([...inFlight]), new Promise((r) => setTimeout(r, graceMs).unref())]);
       server.closeAllConnections();
       await closed;
+      if (files) {
+        await files.close();
+        const stats = files.stats();
+        log(stats.linesLost > 0 ? 'WARN' : 'INFO', 'capture files closed', { captureDir: options.captureDir, writerId: files.writerId, ...stats });
+      }
       await predictor?.release();
     },
   };
+}
+
+/** The hourly capture files of `dir`; failures are logged once per kind, as ERROR. */
+function openCaptureFiles(dir: string, capturePercent: number, log: (level: string, message: string, extra?: Record<string, unknown>) => void): HourlyCaptureWriter {
+  const files = createHourlyCaptureWriter(dir, {
+    onFirstFailure: (kind, error) => log('ERROR', 'capture line lost: cannot write the capture file; later failures of this kind are only counted', {
+      kind, error: error.message, captureDir: dir,
+    }),
+  });
+  log('INFO', 'capture to files', { captureDir: dir, writerId: files.writerId, capturePercent, layout: `YYYY/MM/DD/HH/${files.writerId}.jsonl` });
+  if (capturePercent === 0) log('WARN', '--capture-dir is set but --capture-percent is 0: nothing will be captured', { captureDir: dir });
+  return files;
 }
 
 function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: Uint8Array): void {
@@ -206,6 +251,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   let options: Omit<ServerOptions, 'write'>;
   try {
     options = parseServerArgs(argv, process.env);
+    if (options.captureDir !== undefined) checkCaptureDir(options.captureDir, '--capture-dir (or CAPTURE_DIR)');
   } catch (e) {
     process.stderr.write(`sovereign-ml onnx server: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 2;
