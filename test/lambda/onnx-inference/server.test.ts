@@ -8,9 +8,9 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { parseCaptureLine, type CaptureRecord } from '../../../lib/capture';
+import { hourPartition, linesOf, parseCaptureLine, readCaptureLines, type CaptureRecord } from '../../../lib/capture';
 import { decodeInferenceResponse, encodeInferenceRequest, parseInferenceRequest, type Datatype, type TensorMetadata } from '../../../lib/inference';
-import { readRequestBody } from '../../../lambda/onnx-inference/server';
+import { parseServerArgs, readRequestBody } from '../../../lambda/onnx-inference/server';
 import { buildOnnxServer } from '../../../scripts/build-onnx-server';
 import { tempDir } from '../../support/app';
 import { expectClose, ONNX_FIXTURES, plain, REFERENCE_CASES, toTensor, type RefCase } from '../../support/onnx-fixtures';
@@ -49,9 +49,25 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+/** How to run the child beyond its arguments. */
+interface SpawnOptions {
+  /** Added to the environment of PATH only. */
+  readonly env?: Record<string, string>;
+  /** Run as this user (the test runs as root). */
+  readonly uid?: number;
+  /** RLIMIT_FSIZE in KiB (bash's `ulimit -f`): writes past it fail with EFBIG, as on a full disk. */
+  readonly fileSizeKiB?: number;
+}
+
 /** Starts `node server.js args` from the built folder, with an environment of PATH only. */
-function spawnServer(args: readonly string[]): ServerProcess {
-  const child = spawn(process.execPath, [path.join(serverDir, 'server.js'), ...args], { cwd: serverDir, env: { PATH: process.env.PATH ?? '' } });
+function spawnServer(args: readonly string[], options: SpawnOptions = {}): ServerProcess {
+  const server = [path.join(serverDir, 'server.js'), ...args];
+  const [command, argv] = options.fileSizeKiB === undefined
+    ? [process.execPath, server]
+    : ['bash', ['-c', `ulimit -f ${options.fileSizeKiB} && exec "$0" "$@"`, process.execPath, ...server]];
+  const child = spawn(command, argv, {
+    cwd: serverDir, env: { PATH: process.env.PATH ?? '', ...options.env }, ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
+  });
   children.add(child);
   const lines: string[] = [];
   let partial = '';
@@ -92,8 +108,8 @@ function spawnServer(args: readonly string[]): ServerProcess {
 /** A server that has printed its URL and loaded its model. */
 interface RunningServer { readonly proc: ServerProcess; readonly url: string }
 
-async function startServer(model: string, extra: readonly string[] = []): Promise<RunningServer> {
-  const proc = spawnServer(['--model', path.join(ONNX_FIXTURES, model), '--port', '0', '--host', '127.0.0.1', ...extra]);
+async function startServer(model: string, extra: readonly string[] = [], options: SpawnOptions = {}): Promise<RunningServer> {
+  const proc = spawnServer(['--model', path.join(ONNX_FIXTURES, model), '--port', '0', '--host', '127.0.0.1', ...extra], options);
   const listening = await proc.waitForLine((l) => l.includes('"message":"listening"'), 'listening line');
   await proc.waitForLine((l) => l.includes('"message":"model loaded"'), 'model loaded line');
   const url = (JSON.parse(listening) as { url: string }).url;
@@ -302,6 +318,189 @@ describe('capture', () => {
       expect(r.inferenceId).toBe(r.requestId);
       expect(r.inputs[0]!.data[0]).toBe(Number(r.requestId.slice('batch-'.length)));
     }
+  }, TEST_TIMEOUT);
+});
+
+/** The JSON log lines of a server with this message. */
+function logLines(proc: ServerProcess, message: string): Array<Record<string, unknown>> {
+  return proc.lines.filter((l) => l.includes(`"message":${JSON.stringify(message)}`)).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Every file under `dir`: its path relative to `dir` and its text. */
+function filesIn(dir: string): Array<{ rel: string; text: string }> {
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort()
+    .map((f) => ({ rel: path.relative(dir, f), text: fs.readFileSync(f, 'utf8') }));
+}
+
+/** One mlp input row whose first feature is `i`. */
+const mlpRow = (i: number) => [{ name: 'features', datatype: 'FP32', shape: [1, 8], data: [i, 0.5, 0, 0, 0, 0, 0, 0] }];
+
+async function inferOk(url: string, id: string, i: number): Promise<void> {
+  const res = await postJson(`${url}/v2/models/scorer/infer`, { id, inputs: mlpRow(i) }, { 'x-request-id': id });
+  expect({ id, status: res.status }).toEqual({ id, status: 200 });
+  await res.arrayBuffer();
+}
+
+const captureArgs = (dir: string) => ['--capture-percent', '100', '--capture-dir', dir, '--name', 'scorer', '--version', '5'];
+
+describe('--capture-dir on the command line', () => {
+  test('the option, or CAPTURE_DIR in its absence, is the capture directory; neither means stdout', () => {
+    expect(parseServerArgs(['--model', 'a.onnx', '--capture-dir', '/capture'], { CAPTURE_DIR: '/env' }).captureDir).toBe('/capture');
+    expect(parseServerArgs(['--model', 'a.onnx'], { CAPTURE_DIR: '/env' }).captureDir).toBe('/env');
+    expect(parseServerArgs(['--model', 'a.onnx'])).not.toHaveProperty('captureDir');
+  });
+
+  test.each([
+    ['an empty --capture-dir', ['--capture-dir', ''], {}],
+    ['an empty CAPTURE_DIR', [], { CAPTURE_DIR: ' ' }],
+  ])('fails when %s', (_name, argv, env) => {
+    expect(() => parseServerArgs(['--model', 'a.onnx', ...argv], env)).toThrow('--capture-dir (or CAPTURE_DIR) must be a directory path, got ""');
+  });
+});
+
+describe('capture to files (--capture-dir)', () => {
+  test('two servers sharing one directory: each writes its own <dir>/YYYY/MM/DD/HH/<writer-id>.jsonl, of the records\' hours, and the drift reader reads them all', async () => {
+    const dir = tempDir('onnx-capture-');
+    // The second one takes the directory from CAPTURE_DIR.
+    const [a, b] = await Promise.all([
+      startServer('mlp.onnx', captureArgs(dir)),
+      startServer('mlp.onnx', ['--capture-percent', '100', '--name', 'scorer', '--version', '5'], { env: { CAPTURE_DIR: dir } }),
+    ]);
+    const ids = { a: Array.from({ length: 6 }, (_, i) => `a-${i}`), b: Array.from({ length: 6 }, (_, i) => `b-${i}`) };
+    await Promise.all([...ids.a.map((id, i) => inferOk(a.url, id, i)), ...ids.b.map((id, i) => inferOk(b.url, id, 10 + i))]);
+    await Promise.all([stopServer(a), stopServer(b)]);
+    expect(await Promise.all([a.proc.exited, b.proc.exited])).toEqual([{ code: 0, signal: null }, { code: 0, signal: null }]);
+
+    const writerIds = [a, b].map((s) => logLines(s.proc, 'capture to files')[0]!.writerId as string);
+    expect(writerIds[0]).not.toBe(writerIds[1]);
+    for (const id of writerIds) expect(id).toMatch(/^[A-Za-z0-9._-]+-\d+-\d+-[0-9a-f]{6}$/);
+    const files = filesIn(dir);
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    const byWriter = new Map<string, string[]>(writerIds.map((w) => [w, []]));
+    for (const f of files) {
+      expect(f.text.endsWith('\n')).toBe(true);
+      for (const line of f.text.slice(0, -1).split('\n')) {
+        const parsed = parseCaptureLine(line);
+        expect(parsed).toHaveProperty('record');
+        const record = (parsed as { record: CaptureRecord }).record;
+        expect(record.model).toEqual({ name: 'scorer', version: '5' });
+        expect(record.inferenceId).toBe(record.requestId);
+        // The file is in the partition of the record's own time, under its writer's name.
+        const writer = path.basename(f.rel, '.jsonl');
+        expect(f.rel).toBe(`${hourPartition(new Date(record.time))}${writer}.jsonl`);
+        byWriter.get(writer)!.push(record.requestId);
+      }
+    }
+    expect([...byWriter.values()].map((r) => r.sort())).toEqual([ids.a, ids.b]);
+    // Nothing captured went to stdout.
+    expect([...a.proc.lines, ...b.proc.lines].filter((l) => l.includes('sovereign-ml.capture'))).toEqual([]);
+    expect(logLines(a.proc, 'capture files closed')[0]).toMatchObject({ level: 'INFO', linesWritten: 6, linesLost: 0 });
+
+    async function* allLines(): AsyncGenerator<string> {
+      for (const f of files) yield* linesOf(fs.createReadStream(path.join(dir, f.rel)));
+    }
+    const rows = readCaptureLines(allLines(), { features: Array.from({ length: 8 }, (_, i) => ({ name: `f${i}`, kind: 'numeric' as const })), format: 'onnx', output: { name: 'probabilities', index: 0 } });
+    const firsts: number[] = [];
+    for await (const row of rows) {
+      firsts.push(row.features[0] as number);
+      expect(row.output).toEqual(expect.any(Number));
+    }
+    expect(firsts.sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15]);
+    expect(rows.stats).toMatchObject({ linesRead: 12, linesAnalyzed: 12, linesRejected: 0, linesIgnored: 0, linesBlank: 0 });
+  }, TEST_TIMEOUT);
+
+  test('SIGTERM with requests in flight: every one answers 200 and every capture line is in the files when the process exits 0', async () => {
+    const dir = tempDir('onnx-capture-');
+    const server = await startServer('mlp.onnx', captureArgs(dir));
+    const ids = Array.from({ length: 8 }, (_, i) => `drain-${i}`);
+    // Expect: 100-continue holds each request open on the server until its body is sent,
+    // which happens only once shutdown has begun.
+    const pending = ids.map((id, i) => {
+      const body = JSON.stringify({ id, inputs: mlpRow(i) });
+      let send = () => undefined as void;
+      const continued = new Promise<void>((resolve) => { send = resolve; });
+      const response = new Promise<number>((resolve, reject) => {
+        const req = http.request(`${server.url}/v2/models/scorer/infer`, {
+          method: 'POST', agent: false, headers: { expect: '100-continue', 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': id },
+        }, (res) => res.resume().on('end', () => resolve(res.statusCode ?? 0)));
+        req.on('error', reject);
+        req.on('continue', () => { send(); shuttingDown.then(() => req.end(body), reject); });
+        req.flushHeaders();
+      });
+      return { continued, response };
+    });
+    let shuttingDown!: Promise<string>;
+    const allContinued = Promise.all(pending.map((p) => p.continued));
+    shuttingDown = allContinued.then(() => {
+      server.proc.child.kill('SIGTERM');
+      return server.proc.waitForLine((l) => l.includes('"message":"shutting down"'), 'shutting down line');
+    });
+    expect(await Promise.all(pending.map((p) => p.response))).toEqual(ids.map(() => 200));
+    expect(await Promise.race([server.proc.exited, delay(WAIT_MS).then(() => 'still running')])).toEqual({ code: 0, signal: null });
+    const captured = filesIn(dir).flatMap((f) => f.text.split('\n').filter(Boolean)).map((l) => (parseCaptureLine(l) as { record: CaptureRecord }).record.requestId);
+    expect(captured.sort()).toEqual([...ids].sort());
+    expect(logLines(server.proc, 'capture files closed')[0]).toMatchObject({ linesWritten: 8, linesLost: 0 });
+  }, TEST_TIMEOUT);
+
+  test('a write failure mid-run (the file size limit, as a full disk) loses lines, logs one ERROR for its kind, and every request still answers 200', async () => {
+    const dir = tempDir('onnx-capture-');
+    const server = await startServer('mlp.onnx', captureArgs(dir), { fileSizeKiB: 2 });
+    const n = 15;
+    for (let i = 0; i < n; i++) await inferOk(server.url, `full-${i}`, i);
+    const live = await fetch(`${server.url}/v2/health/live`);
+    expect(live.status).toBe(200);
+    await stopServer(server);
+    expect(await server.proc.exited).toEqual({ code: 0, signal: null });
+    const errors = server.proc.lines.filter((l) => l.includes('"level":"ERROR"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(errors).toEqual([expect.objectContaining({ message: expect.stringContaining('capture line lost'), kind: 'EFBIG', captureDir: dir })]);
+    const closedLine = logLines(server.proc, 'capture files closed')[0]!;
+    expect(closedLine).toMatchObject({ level: 'WARN', lostByKind: { EFBIG: closedLine.linesLost } });
+    // Mid-run: some lines were written before the limit, the rest were lost.
+    expect(closedLine.linesWritten).toBeGreaterThan(0);
+    expect(closedLine.linesLost).toBeGreaterThan(0);
+    expect((closedLine.linesWritten as number) + (closedLine.linesLost as number)).toBe(n);
+    // The lines written before the failure are whole, and the first ones of the run.
+    const [file, ...others] = filesIn(dir);
+    expect(others).toEqual([]);
+    const whole = file!.text.split('\n').slice(0, -1).map((l) => (parseCaptureLine(l) as { record: CaptureRecord }).record.requestId);
+    expect(whole).toEqual(Array.from({ length: closedLine.linesWritten as number }, (_, i) => `full-${i}`));
+  }, TEST_TIMEOUT);
+
+  test('--capture-dir without --capture-percent: a WARN that nothing will be captured, and no files', async () => {
+    const dir = tempDir('onnx-capture-');
+    const server = await startServer('mlp.onnx', ['--capture-dir', dir, '--name', 'scorer']);
+    expect(logLines(server.proc, '--capture-dir is set but --capture-percent is 0: nothing will be captured')).toEqual([expect.objectContaining({ level: 'WARN', captureDir: dir })]);
+    await inferOk(server.url, 'none-1', 1);
+    await stopServer(server);
+    expect(filesIn(dir)).toEqual([]);
+  }, TEST_TIMEOUT);
+
+  test.each([
+    ['a directory that does not exist', () => ({ args: ['--capture-dir', path.join(tempDir('onnx-capture-'), 'missing')] }), 'which does not exist'],
+    ['a file', () => {
+      const file = path.join(tempDir('onnx-capture-'), 'capture');
+      fs.writeFileSync(file, '');
+      return { args: ['--capture-dir', file] };
+    }, 'must be a directory, got'],
+    ['a directory the server\'s user cannot write (from CAPTURE_DIR)', () => {
+      const dir = tempDir('onnx-capture-');
+      fs.chmodSync(dir, 0o555);
+      // Root writes anywhere: run the server as nobody, who can read the server folder.
+      const asRoot = process.getuid?.() === 0;
+      if (asRoot) fs.chmodSync(path.dirname(serverDir), 0o755);
+      return { args: [], options: { env: { CAPTURE_DIR: dir }, ...(asRoot ? { uid: 65534 } : {}) } };
+    }, 'must be a directory the server can write to'],
+  ])('fails at start with %s: exit code 2 and the reason on stderr', async (_name, make, phrase) => {
+    const { args, options } = make() as { args: string[]; options?: SpawnOptions };
+    const proc = spawnServer(['--model', path.join(ONNX_FIXTURES, 'mlp.onnx'), '--port', '0', '--capture-percent', '10', ...args], options);
+    const exit = await Promise.race([proc.exited, delay(WAIT_MS).then(() => 'still running')]);
+    expect(exit).toEqual({ code: 2, signal: null });
+    expect(proc.stderr()).toContain('--capture-dir (or CAPTURE_DIR)');
+    expect(proc.stderr()).toContain(phrase);
+    expect(proc.lines.filter((l) => l !== '')).toEqual([]);
   }, TEST_TIMEOUT);
 });
 
