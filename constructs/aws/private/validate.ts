@@ -1,32 +1,7 @@
 import { Token } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
-import type { z } from 'zod';
-import { ErrorCode, SovereignMlError } from '../../../lib/errors';
-import { parseWith, type IsUnresolved } from '../../../lib/validation';
+import type { IsUnresolved } from '../../private/props';
+
+export { ErrorCode, fail, validateProps, withPath } from '../../private/props';
 
 /** Token check handed to the token-aware schemas of lib/validation. */
 export const isUnresolved: IsUnresolved = (value) => Token.isUnresolved(value);
-
-/** Parses props with a zod schema; errors carry the construct path. */
-export function validateProps<S extends z.ZodType>(scope: IConstruct, schema: S, input: unknown, path: string): z.output<S> {
-  return withPath(scope, () => parseWith(schema, input, { path }));
-}
-
-/** Runs `fn`, adding the construct path to any SovereignMlError it throws. */
-export function withPath<T>(scope: IConstruct, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (SovereignMlError.isSovereignMlError(e) && !e.constructPath) {
-      throw e.withConstructPath(scope.node.path);
-    }
-    throw e;
-  }
-}
-
-/** Throws a SovereignMlError naming the construct. */
-export function fail(scope: IConstruct, code: ErrorCode, detail: string): never {
-  throw new SovereignMlError(code, detail, { constructPath: scope.node.path });
-}
-
-export { ErrorCode };
