@@ -49,6 +49,21 @@ describe('parseServerArgs', () => {
     expect(parseServerArgs(['--model', 'a.onnx', '--capture-percent', '100'], { CAPTURE_SAMPLING_PERCENT: '5' }).capturePercent).toBe(100);
   });
 
+  test('--capture-dir, else CAPTURE_DIR, names the capture directory; without either there is none', () => {
+    expect(parseServerArgs(['--model', 'a.onnx', '--capture-dir', '/capture']).captureDir).toBe('/capture');
+    expect(parseServerArgs(['--model', 'a.onnx'], { CAPTURE_DIR: '/var/capture' }).captureDir).toBe('/var/capture');
+    expect(parseServerArgs(['--model', 'a.onnx', '--capture-dir', '/capture'], { CAPTURE_DIR: '/var/capture' }).captureDir).toBe('/capture');
+    expect(parseServerArgs(['--model', 'a.onnx'])).not.toHaveProperty('captureDir');
+  });
+
+  test.each([
+    ['an empty --capture-dir', ['--model', 'a.onnx', '--capture-dir', ''], {}],
+    ['a blank CAPTURE_DIR', ['--model', 'a.onnx'], { CAPTURE_DIR: '  ' }],
+  ])('refuses %s', (_name, argv, env) => {
+    expect(() => parseServerArgs(argv, env)).toThrow(ModelLoadError);
+    expect(() => parseServerArgs(argv, env)).toThrow('--capture-dir (or CAPTURE_DIR) must be a directory path');
+  });
+
   test('the process environment is not read unless passed', () => {
     const saved = process.env.MODEL_PATH;
     process.env.MODEL_PATH = '/models/from-process-env.onnx';
