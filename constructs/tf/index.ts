@@ -10,10 +10,10 @@
 export { CloudModelRegistry, type CloudModelRegistryProps, type AddRegistryModelProps, type RegistryModel } from './cloud-model-registry';
 export { SiteIdentity, type RolesAnywhereOptions, type BoundSiteIdentity } from './site-identity';
 export { SiteMetricsIdentity, type SiteMetricsIdentityProps } from './site-metrics-identity';
-export { OnPremInferenceService, type OnPremInferenceServiceProps, type InferenceEgress, type InferenceScaling } from './on-prem-inference-service';
+export { OnPremInferenceService, type OnPremInferenceServiceProps, type InferenceCapture, type InferenceEgress, type InferenceScaling } from './on-prem-inference-service';
 export { OnPremDriftJob, type OnPremDriftJobProps } from './on-prem-drift-job';
 export { SiteBaseline } from './site-baseline';
-export { CaptureVolume } from './capture-volume';
+export { CaptureVolume, VolumeAccessMode, type CaptureClaimOptions } from './capture-volume';
 export { type ContainerResources } from './container-resources';
 export { TerraformResidency, type TerraformResidencyOptions, type TerraformAcknowledgement, type TerraformFlow } from './data-residency';
 export { Boundary, DataClass, Location, RuleId, type ResidencyPolicy } from '../../lib/residency';

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { DataClass } from '../../lib/residency/data-class';
 import { checkedNumber } from '../../lib/validation';
 import type { CloudModelRegistry, RegistryModel } from './cloud-model-registry';
+import { CaptureVolume, VolumeAccessMode } from './capture-volume';
 import type { ContainerResources } from './container-resources';
 import { TerraformStack } from './private/cdktf';
 import {
@@ -48,6 +49,14 @@ export interface InferenceScaling {
   readonly targetCpuUtilizationPercent?: number;
 }
 
+/** Where and how much the service captures; see {@link OnPremInferenceServiceProps.capture}. */
+export interface InferenceCapture {
+  /** Percent of requests, from 0 to 100, whose inputs and outputs are written as capture records. */
+  readonly percent: number;
+  /** The volume the capture files are written to, the one the {@link OnPremDriftJob} reads. */
+  readonly volume: CaptureVolume;
+}
+
 /** Props of {@link OnPremInferenceService}. */
 export interface OnPremInferenceServiceProps {
   /** The on-prem ONNX server image (holding `server.js`), pinned by tag or digest. */
@@ -91,11 +100,21 @@ export interface OnPremInferenceServiceProps {
    */
   readonly resources?: ContainerResources;
   /**
-   * Percent of requests whose inputs and outputs are written to stdout as capture records,
-   * for the site's log collector to store on the capture volume the drift job reads.
-   * @default 0
+   * Capture a share of requests to files on the site's capture volume, for the
+   * {@link OnPremDriftJob} that reads the same volume. The volume is mounted read-write at
+   * `/capture` and the server writes `/capture/YYYY/MM/DD/HH/<writer-id>.jsonl` (UTC hour
+   * of the record), one file per server process, so any number of pods may share the
+   * directory. The pods run as uid 1000 with `fsGroup` 1000, which makes a claim writable
+   * when its CSI driver applies `fsGroup` (many NFS drivers do not: then the directory must
+   * be writable by uid 1000); the server exits with code 2 at start when it cannot write.
+   *
+   * Pods on different nodes write at once (up to `scaling.maxReplicas`, plus one during a
+   * rolling update), so the claim must be ReadWriteMany; ReadWriteOnce works only with
+   * `maxReplicas` 1 on a single-node site. When the volume states its access modes
+   * (`CaptureVolume.persistentVolumeClaim(name, { accessModes })`) they are checked.
+   * @default - nothing is captured (`--capture-percent 0`)
    */
-  readonly capturePercent?: number;
+  readonly capture?: InferenceCapture;
   /**
    * Largest request body accepted, in bytes.
    * @default 6291456
@@ -110,6 +129,9 @@ export interface OnPremInferenceServiceProps {
 
 /** Port of the server (the image's health check assumes it). */
 const PORT = 8080;
+
+/** Where the capture volume is mounted, the server's `--capture-dir`. */
+const CAPTURE_PATH = '/capture';
 
 const schema = z.strictObject({
   image: pinnedImage,
@@ -136,9 +158,31 @@ const schema = z.strictObject({
       }
     }),
   resources: resourcesSchema({ cpuRequest: '500m', cpuLimit: '2', memoryRequest: '512Mi', memoryLimit: '1Gi' }),
-  capturePercent: checkedNumber(isUnresolved, (v) => v >= 0 && v <= 100, 'must be a percentage from 0 to 100').default(0),
+  capture: z.strictObject({
+    percent: checkedNumber(isUnresolved, (v) => v >= 0 && v <= 100, 'must be a percentage from 0 to 100'),
+    volume: z.instanceof(CaptureVolume, { error: 'must be a CaptureVolume (CaptureVolume.persistentVolumeClaim or CaptureVolume.hostPath)' }),
+  }).optional(),
   maxBodyBytes: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1024 && v <= 256 * 1024 * 1024, 'must be a whole number of bytes from 1024 to 268435456').default(6 * 1024 * 1024),
   allowedClientCidrs: z.array(z.union([z.cidrv4(), z.cidrv6()], { error: 'must be an IPv4 or IPv6 CIDR block such as "10.20.0.0/24"' })).optional(),
+}).superRefine((p, ctx) => {
+  const volume = p.capture?.volume;
+  if (!volume) return;
+  const issue = (message: string, input: string) => ctx.addIssue({ code: 'custom', path: ['capture', 'volume'], input, message });
+  if (volume._isHostPath && p.createNamespace) {
+    issue('is a host path, which the `restricted` Pod Security Standard of the namespace this construct creates forbids; use a claim, or createNamespace false and a namespace that allows `baseline` pods', volume._description);
+  }
+  const modes = volume.accessModes;
+  if (modes === undefined) return;
+  const maxReplicas = p.scaling.maxReplicas;
+  if (modes.includes(VolumeAccessMode.READ_WRITE_MANY)) return;
+  if (modes.includes(VolumeAccessMode.READ_WRITE_ONCE)) {
+    if (!isUnresolved(maxReplicas) && maxReplicas > 1) {
+      issue(`must be ReadWriteMany when up to ${maxReplicas} pods (scaling.maxReplicas) write to it: a ReadWriteOnce claim cannot be mounted by pods on other nodes; use a ReadWriteMany claim, or scaling.maxReplicas 1 on a single-node site`, modes.join(', '));
+    }
+    return;
+  }
+  // ReadWriteOncePod: the new pod of a rolling update and the drift job could never mount it; ReadOnlyMany: not writable.
+  issue('must be ReadWriteMany (or ReadWriteOnce on a single-node site with scaling.maxReplicas 1): the server writes to it while the drift job reads it and, during a rolling update, while the new pod starts', modes.join(', '));
 });
 
 /**
@@ -151,7 +195,9 @@ const schema = z.strictObject({
  * `/v2/health/live`, requests and limits), a horizontal pod autoscaler, a pod disruption
  * budget, a ClusterIP service, and a network policy: ingress on the server port from the
  * namespace (and `allowedClientCidrs`), egress only to the registry endpoint, the metrics
- * endpoint and the cluster DNS. Payloads and predictions stay on the site.
+ * endpoint and the cluster DNS. Payloads and predictions stay on the site; with `capture`,
+ * sampled records go to hourly files on the site's capture volume, mounted read-write at
+ * `/capture`, for the drift job.
  *
  * For the residency engine the deployment holds `inference-payload` and declares the
  * model pull, an inbound flow of `model-artifact` from the registry.
@@ -202,7 +248,9 @@ export class OnPremInferenceService extends Construct {
             automountServiceAccountToken: false,
             // The server drains requests in flight for up to 10 s after SIGTERM.
             terminationGracePeriodSeconds: 30,
-            securityContext: POD_SECURITY_CONTEXT,
+            // fsGroup 1000 (the image's group) makes the capture claim writable; OnRootMismatch
+            // spares the kubelet a recursive chown of every capture file at each pod start.
+            securityContext: p.capture ? { ...POD_SECURITY_CONTEXT, fsGroupChangePolicy: 'OnRootMismatch' } : POD_SECURITY_CONTEXT,
             container: [{
               name: 'server',
               image: p.image,
@@ -210,7 +258,8 @@ export class OnPremInferenceService extends Construct {
               args: [
                 '--model', model.s3Uri, '--sha256', model.sha256, '--name', model.name, '--version', model.version,
                 '--port', String(PORT), '--host', '0.0.0.0', '--max-body-bytes', String(p.maxBodyBytes),
-                '--capture-percent', String(p.capturePercent),
+                // Explicitly 0 without a volume: capture on stdout would reach the site's log shipping.
+                ...(p.capture ? ['--capture-dir', CAPTURE_PATH, '--capture-percent', String(p.capture.percent)] : ['--capture-percent', '0']),
               ],
               port: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
               env: [{ name: 'AWS_REGION', value: model.region }],
@@ -222,10 +271,16 @@ export class OnPremInferenceService extends Construct {
                 limits: { cpu: p.resources.cpuLimit, memory: p.resources.memoryLimit },
               },
               securityContext: CONTAINER_SECURITY_CONTEXT,
-              // The model is downloaded to /tmp; everything else is read-only.
-              volumeMount: [{ name: 'tmp', mountPath: '/tmp' }],
+              // The model is downloaded to /tmp; everything else but the capture volume is read-only.
+              volumeMount: [
+                { name: 'tmp', mountPath: '/tmp' },
+                ...(p.capture ? [{ name: 'capture', mountPath: CAPTURE_PATH, readOnly: false }] : []),
+              ],
             }],
-            volume: [{ name: 'tmp', emptyDir: { sizeLimit: '2Gi' } }],
+            volume: [
+              { name: 'tmp', emptyDir: { sizeLimit: '2Gi' } },
+              ...(p.capture ? [{ name: 'capture', ...p.capture.volume._volumeSource(true) }] : []),
+            ],
           },
         },
       },

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Construct } from 'constructs';
-import { CaptureVolume, Location, OnPremDriftJob, OnPremInferenceService, SiteBaseline, TerraformResidency, type RegistryModel } from '../../constructs/tf';
+import { CaptureVolume, Location, OnPremDriftJob, OnPremInferenceService, SiteBaseline, TerraformResidency, VolumeAccessMode, type RegistryModel } from '../../constructs/tf';
 import { TerraformStack } from '../../constructs/tf/private/cdktf';
 import { KubernetesProvider } from '../../constructs/tf/private/providers';
 
@@ -40,6 +40,10 @@ export class GbaSiteStack extends TerraformStack {
     // Everything this provider manages is at the site: the residency engine places it there.
     TerraformResidency.placeAt(cluster, Location.onPrem(props.siteName));
 
+    // One ReadWriteMany claim (on the site's NFS, say), created with kubectl like the secrets:
+    // every server pod writes its own hourly capture files to it, the drift job reads them.
+    const capture = CaptureVolume.persistentVolumeClaim('shipment-risk-capture', { accessModes: [VolumeAccessMode.READ_WRITE_MANY] });
+
     const service = new OnPremInferenceService(this, 'ShipmentRisk', {
       image: IMAGE,
       model: props.model,
@@ -48,7 +52,7 @@ export class GbaSiteStack extends TerraformStack {
       namespace: 'shipment-risk',
       // The secret is created with kubectl before the first apply, so the namespace exists already.
       createNamespace: false,
-      capturePercent: 20,
+      capture: { percent: 20, volume: capture },
       allowedClientCidrs: ['10.60.0.0/16'],
     });
 
@@ -57,7 +61,7 @@ export class GbaSiteStack extends TerraformStack {
       image: IMAGE,
       modelName: props.model.name,
       baseline: SiteBaseline.fromFile(path.join(__dirname, '..', 'hk-fraud', 'model', 'baseline.json')),
-      capture: CaptureVolume.persistentVolumeClaim('shipment-risk-capture'),
+      capture,
       cloudWatchRegion: props.metricsRegion,
       metricsEndpointCidrs: MONITORING_ENDPOINT_CIDRS,
       credentialsSecretName: 'aws-drift-metrics',

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CloudModelRegistry, OnPremInferenceService, type OnPremInferenceServiceProps, type RegistryModel } from '../../../constructs/tf';
+import { CaptureVolume, CloudModelRegistry, OnPremInferenceService, VolumeAccessMode, type OnPremInferenceServiceProps, type RegistryModel } from '../../../constructs/tf';
 import { TerraformStack, Testing } from '../../../constructs/tf/private/cdktf';
 import { HorizontalPodAutoscalerV2, NamespaceV1, PodDisruptionBudgetV1 } from '../../../constructs/tf/private/providers';
 import { ErrorCode } from '../../../lib/errors';
@@ -29,18 +29,88 @@ function service(props: Partial<OnPremInferenceServiceProps> = {}, stack: Terraf
 
 describe('OnPremInferenceService', () => {
   test('runs the ONNX server on the S3 model with its SHA-256, credentials from the secret', () => {
-    const { json, service: s } = service({ capturePercent: 20 });
+    const { json, service: s } = service();
     const deployment = onlyResource(json, 'kubernetes_deployment_v1');
     const container = deployment.spec.template.spec.container[0];
     expect(container.image).toBe(PROPS.image);
     expect(container.command).toEqual(['node', 'server.js']);
     expect(container.args).toEqual([
       '--model', MODEL.s3Uri, '--sha256', MODEL.sha256, '--name', 'shipment-risk', '--version', '3',
-      '--port', '8080', '--host', '0.0.0.0', '--max-body-bytes', '6291456', '--capture-percent', '20',
+      '--port', '8080', '--host', '0.0.0.0', '--max-body-bytes', '6291456', '--capture-percent', '0',
     ]);
     expect(container.env).toEqual([{ name: 'AWS_REGION', value: 'ap-east-1' }]);
     expect(container.env_from).toEqual([{ secret_ref: { name: 'aws-model-pull' } }]);
     expect(s.url).toBe('http://shipment-risk.sovereign-ml.svc:8080');
+  });
+
+  test('captures to hourly files on the capture claim, mounted read-write at /capture, with fsGroup 1000', () => {
+    const volume = CaptureVolume.persistentVolumeClaim('shipment-risk-capture', { accessModes: [VolumeAccessMode.READ_WRITE_MANY] });
+    const pod = onlyResource(service({ capture: { percent: 20, volume } }).json, 'kubernetes_deployment_v1').spec.template.spec;
+    const container = pod.container[0];
+    expect(container.args.slice(-4)).toEqual(['--capture-dir', '/capture', '--capture-percent', '20']);
+    expect(container.args.filter((a: string) => a === '--capture-percent')).toHaveLength(1);
+    expect(container.volume_mount).toEqual([
+      { name: 'tmp', mount_path: '/tmp' },
+      { name: 'capture', mount_path: '/capture', read_only: false },
+    ]);
+    expect(pod.volume).toEqual([
+      { name: 'tmp', empty_dir: { size_limit: '2Gi' } },
+      { name: 'capture', persistent_volume_claim: { claim_name: 'shipment-risk-capture', read_only: false } },
+    ]);
+    expect(pod.security_context).toEqual({
+      run_as_non_root: true, run_as_user: '1000', run_as_group: '1000', fs_group: '1000', fs_group_change_policy: 'OnRootMismatch',
+      seccomp_profile: { type: 'RuntimeDefault' },
+    });
+    // The root file system stays read-only: only the volumes are writable.
+    expect(container.security_context.read_only_root_filesystem).toBe(true);
+  });
+
+  test('captures nothing without a capture volume, and mounts none', () => {
+    const pod = onlyResource(service().json, 'kubernetes_deployment_v1').spec.template.spec;
+    expect(pod.container[0].args).not.toContain('--capture-dir');
+    expect(pod.container[0].args.slice(-2)).toEqual(['--capture-percent', '0']);
+    expect(pod.volume.map((v: { name: string }) => v.name)).toEqual(['tmp']);
+    expect(pod.security_context.fs_group_change_policy).toBeUndefined();
+  });
+
+  test('takes a ReadWriteOnce claim with one replica, and a claim whose access modes are unknown with several', () => {
+    const rwo = CaptureVolume.persistentVolumeClaim('capture', { accessModes: [VolumeAccessMode.READ_WRITE_ONCE] });
+    const one = onlyResource(service({ capture: { percent: 5, volume: rwo }, scaling: { minReplicas: 1, maxReplicas: 1 } }).json, 'kubernetes_deployment_v1');
+    expect(one.spec.template.spec.container[0].args.slice(-4)).toEqual(['--capture-dir', '/capture', '--capture-percent', '5']);
+    expect(() => service({ capture: { percent: 5, volume: CaptureVolume.persistentVolumeClaim('capture') } })).not.toThrow();
+  });
+
+  test('fails when the capture percent is out of range', () => {
+    const volume = CaptureVolume.persistentVolumeClaim('capture');
+    const e = errorOf(() => service({ capture: { percent: 120, volume } }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toMatch(/props\.capture\.percent must be a percentage from 0 to 100, got 120/);
+    expect(errorOf(() => service({ capture: { percent: -1, volume } })).message).toMatch(/props\.capture\.percent must be a percentage from 0 to 100, got -1/);
+    expect(errorOf(() => service({ capture: { percent: 20, volume: 'shipment-risk-capture' as unknown as CaptureVolume } })).message)
+      .toMatch(/props\.capture\.volume must be a CaptureVolume/);
+  });
+
+  test('fails when a ReadWriteOnce capture claim would be written by more than one replica', () => {
+    const volume = CaptureVolume.persistentVolumeClaim('capture', { accessModes: [VolumeAccessMode.READ_WRITE_ONCE] });
+    const e = errorOf(() => service({ capture: { percent: 20, volume } }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.message).toMatch(/props\.capture\.volume must be ReadWriteMany when up to 6 pods \(scaling\.maxReplicas\) write to it: .*, got "ReadWriteOnce"/);
+    expect(e.message).toMatch(/use a ReadWriteMany claim, or scaling\.maxReplicas 1 on a single-node site/);
+    expect(e.constructPath).toBe('test/Inference');
+    expect(errorOf(() => service({ capture: { percent: 20, volume }, scaling: { minReplicas: 1, maxReplicas: 2 } })).message).toMatch(/when up to 2 pods/);
+  });
+
+  test('fails when the capture claim is read-only or single-pod, or a host path in a restricted namespace', () => {
+    const rox = CaptureVolume.persistentVolumeClaim('capture', { accessModes: [VolumeAccessMode.READ_ONLY_MANY] });
+    expect(errorOf(() => service({ capture: { percent: 20, volume: rox }, scaling: { minReplicas: 1, maxReplicas: 1 } })).message)
+      .toMatch(/props\.capture\.volume must be ReadWriteMany \(or ReadWriteOnce on a single-node site with scaling\.maxReplicas 1\).*, got "ReadOnlyMany"/);
+    const rwop = CaptureVolume.persistentVolumeClaim('capture', { accessModes: [VolumeAccessMode.READ_WRITE_ONCE_POD] });
+    expect(errorOf(() => service({ capture: { percent: 20, volume: rwop }, scaling: { minReplicas: 1, maxReplicas: 1 } })).message).toMatch(/got "ReadWriteOncePod"/);
+    const host = CaptureVolume.hostPath('/srv/capture');
+    expect(errorOf(() => service({ capture: { percent: 20, volume: host } })).message)
+      .toMatch(/props\.capture\.volume is a host path, which the `restricted` Pod Security Standard .* forbids; .*, got "host path \\"\/srv\/capture\\""/);
+    const pod = onlyResource(service({ capture: { percent: 20, volume: host }, createNamespace: false }).json, 'kubernetes_deployment_v1').spec.template.spec;
+    expect(pod.volume).toContainEqual({ name: 'capture', host_path: { path: '/srv/capture', type: 'Directory' } });
   });
 
   test('probes the health routes and sets requests and limits', () => {
