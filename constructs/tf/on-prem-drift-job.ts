@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as z from 'zod';
 import { DataClass } from '../../lib/residency/data-class';
-import { checkedString } from '../../lib/validation';
+import { checkedNumber, checkedString } from '../../lib/validation';
 import { CaptureVolume } from './capture-volume';
 import type { ContainerResources } from './container-resources';
 import {
@@ -23,7 +23,11 @@ export interface OnPremDriftJobProps {
   readonly modelName: string;
   /** The baseline the captured traffic is compared with. */
   readonly baseline: SiteBaseline;
-  /** The site's volume of capture records, mounted read-only. */
+  /**
+   * The site's volume of capture records, mounted read-only: the one an
+   * {@link OnPremInferenceService} writes with `capture`, whose hour partitions
+   * `YYYY/MM/DD/HH/` (UTC) each run reads.
+   */
   readonly capture: CaptureVolume;
   /** Region of the CloudWatch endpoint receiving the aggregate drift metrics, such as `ap-east-1`. */
   readonly cloudWatchRegion: string;
@@ -43,6 +47,19 @@ export interface OnPremDriftJobProps {
    * @default '0 * * * *' (hourly)
    */
   readonly schedule?: string;
+  /**
+   * Length of the window each run evaluates, in minutes from 5 to 1440: the records of
+   * the `windowMinutes` before the run starts (`--window-minutes`). The CLI reads whole
+   * UTC hour partitions, so a window is widened to the hours it touches, and runs less than
+   * an hour apart read the current hour's records again.
+   *
+   * When the schedule has a fixed interval (`@hourly`, `@daily`, every N minutes, a fixed
+   * minute every hour or every N hours, a fixed time every day), the window must be at least
+   * that long: a shorter one would leave records between two windows that no run evaluates.
+   * A longer one is allowed (a sliding window; each run's metrics carry its own time).
+   * @default - the schedule's interval when it has one (at least 5 minutes, at most 1440), else 60
+   */
+  readonly windowMinutes?: number;
   /**
    * IANA time zone of the schedule.
    * @default 'Etc/UTC'
@@ -65,6 +82,13 @@ export interface OnPremDriftJobProps {
   readonly resources?: ContainerResources;
 }
 
+/** Fewest and most minutes of `windowMinutes`. */
+const WINDOW_BOUNDS = { min: 5, max: 1440 };
+
+function inWindowBounds(v: number): boolean {
+  return Number.isInteger(v) && v >= WINDOW_BOUNDS.min && v <= WINDOW_BOUNDS.max;
+}
+
 const schema = z.strictObject({
   namespace: dnsLabel,
   image: pinnedImage,
@@ -79,9 +103,47 @@ const schema = z.strictObject({
   timeZone: checkedString(isUnresolved, (v) => /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(v), 'must be an IANA time zone such as "Asia/Hong_Kong"').default('Etc/UTC'),
   metricNamespace: checkedString(isUnresolved, (v) => /^[A-Za-z0-9._\-/#:]{1,255}$/.test(v) && !v.startsWith('AWS/'),
     'must be 1-255 letters, digits and . _ - / # : and not start with "AWS/"').default('SovereignML/Drift'),
+  windowMinutes: checkedNumber(isUnresolved, inWindowBounds, `must be a whole number of minutes from ${WINDOW_BOUNDS.min} to ${WINDOW_BOUNDS.max} (a day)`).optional(),
   name: dnsLabel.optional(),
   resources: resourcesSchema({ cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' }),
+}).superRefine((p, ctx) => {
+  if (p.windowMinutes === undefined || isUnresolved(p.windowMinutes) || !inWindowBounds(p.windowMinutes) || isUnresolved(p.schedule)) return;
+  const interval = scheduleIntervalMinutes(p.schedule);
+  if (interval !== undefined && p.windowMinutes < interval) {
+    ctx.addIssue({
+      code: 'custom', path: ['windowMinutes'], input: p.windowMinutes,
+      message: `must be at least the interval of the schedule ${JSON.stringify(p.schedule)}, ${interval} minutes: records between two windows would never be evaluated`,
+    });
+  }
 });
+
+/**
+ * Minutes between two runs of a schedule with a fixed interval, for the common forms
+ * (every N minutes dividing an hour, hourly, every N hours dividing a day, daily); undefined
+ * for anything else (lists, ranges, days of the month or week, @weekly and longer).
+ */
+function scheduleIntervalMinutes(schedule: string): number | undefined {
+  const s = schedule.trim();
+  if (s === '@hourly') return 60;
+  if (s === '@daily') return 1440;
+  const fields = s.split(/\s+/);
+  if (fields.length !== 5 || fields.slice(2).some((f) => f !== '*')) return undefined;
+  const [minute, hour] = fields as [string, string];
+  const every = (field: string, unit: number) => {
+    const m = /^\*\/(\d+)$/.exec(field);
+    const n = m ? Number(m[1]) : NaN;
+    return n >= 1 && n <= unit && unit % n === 0 ? n : undefined;
+  };
+  const fixed = (field: string, max: number) => /^\d+$/.test(field) && Number(field) <= max;
+  if (hour === '*') {
+    if (fixed(minute, 59)) return 60;
+    return every(minute, 60);
+  }
+  if (!fixed(minute, 59)) return undefined;
+  if (fixed(hour, 23)) return 1440;
+  const hours = every(hour, 24);
+  return hours !== undefined ? hours * 60 : undefined;
+}
 
 /**
  * Exit codes of `sovereign-ml drift` that retrying cannot change: 1 drift found, 2 unusable
@@ -109,6 +171,9 @@ export class OnPremDriftJob extends Construct {
     const name = p.name ?? `${p.modelName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, 46).replace(/-+$/, '') || 'model'}-drift`;
     const labels = labelsFor(name, 'drift', { 'sovereign-ml/model': p.modelName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').slice(0, 63) });
     const namespace = p.namespace;
+    const interval = isUnresolved(p.schedule) ? undefined : scheduleIntervalMinutes(p.schedule);
+    const windowMinutes = p.windowMinutes
+      ?? (interval !== undefined ? Math.min(Math.max(interval, WINDOW_BOUNDS.min), WINDOW_BOUNDS.max) : 60);
 
     const volumes: Array<Record<string, unknown>> = [
       { name: 'capture', ...p.capture._volumeSource() },
@@ -154,7 +219,7 @@ export class OnPremDriftJob extends Construct {
                   image: p.image,
                   command: ['node', 'sovereign-ml.js'],
                   args: [
-                    'drift', '--baseline', p.baseline._containerPath, '--capture', '/capture',
+                    'drift', '--baseline', p.baseline._containerPath, '--capture', '/capture', '--window-minutes', String(windowMinutes),
                     '--cloudwatch-region', p.cloudWatchRegion, '--model', p.modelName, '--namespace', p.metricNamespace,
                   ],
                   env: [{ name: 'AWS_REGION', value: p.cloudWatchRegion }],

@@ -67,6 +67,8 @@ export class GbaSiteStack extends TerraformStack {
       credentialsSecretName: 'aws-drift-metrics',
       metricNamespace: props.metricNamespace,
       timeZone: 'Asia/Hong_Kong',
+      // Hourly runs (the default schedule), each over the hour before it.
+      windowMinutes: 60,
     });
   }
 }

@@ -48,6 +48,24 @@ describe('examples/gba-hybrid', () => {
     expect(args[args.indexOf('--sha256') + 1]).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  test('the servers capture 20% to the claim the drift job reads, over a 60-minute window', () => {
+    const site = stackDoc('gba-hybrid-site');
+    const pod = (Object.values(site.resource.kubernetes_deployment_v1)[0] as any).spec.template.spec;
+    const args: string[] = pod.container[0].args;
+    expect(args[args.indexOf('--capture-dir') + 1]).toBe('/capture');
+    expect(args[args.indexOf('--capture-percent') + 1]).toBe('20');
+    expect(pod.container[0].volume_mount).toContainEqual({ name: 'capture', mount_path: '/capture', read_only: false });
+    expect(pod.volume).toContainEqual({ name: 'capture', persistent_volume_claim: { claim_name: 'shipment-risk-capture', read_only: false } });
+    expect(pod.security_context.fs_group).toBe('1000');
+
+    const job = (Object.values(site.resource.kubernetes_cron_job_v1)[0] as any).spec.job_template.spec.template.spec;
+    const jobArgs: string[] = job.container[0].args;
+    expect(jobArgs[jobArgs.indexOf('--capture') + 1]).toBe('/capture');
+    expect(jobArgs[jobArgs.indexOf('--window-minutes') + 1]).toBe('60');
+    expect(job.container[0].volume_mount).toContainEqual({ name: 'capture', mount_path: '/capture', read_only: true });
+    expect(job.volume).toContainEqual({ name: 'capture', persistent_volume_claim: { claim_name: 'shipment-risk-capture', read_only: true } });
+  });
+
   test('is clean under the hybrid policy (only the informational opt-in region notes)', () => {
     for (const name of ['gba-hybrid-cloud', 'gba-hybrid-site']) {
       const findings = checkTerraform(stackDoc(name), GBA_HYBRID_POLICY);

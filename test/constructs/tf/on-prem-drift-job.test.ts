@@ -38,7 +38,7 @@ describe('OnPremDriftJob', () => {
     const container = pod.container[0];
     expect(container.command).toEqual(['node', 'sovereign-ml.js']);
     expect(container.args).toEqual([
-      'drift', '--baseline', '/baseline/baseline.json', '--capture', '/capture',
+      'drift', '--baseline', '/baseline/baseline.json', '--capture', '/capture', '--window-minutes', '60',
       '--cloudwatch-region', 'ap-east-1', '--model', 'shipment-risk', '--namespace', 'SovereignML/Drift',
     ]);
     expect(container.env_from).toEqual([{ secret_ref: { name: 'aws-drift-metrics' } }]);
@@ -53,6 +53,45 @@ describe('OnPremDriftJob', () => {
     ]));
     const configMap = onlyResource(json, 'kubernetes_config_map_v1');
     expect(JSON.parse(configMap.data['baseline.json'])).toEqual(JSON.parse(fs.readFileSync(BASELINE, 'utf8')));
+  });
+
+  const argAfter = (json: ReturnType<typeof driftJob>['json'], flag: string) => {
+    const args: string[] = onlyResource(json, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].args;
+    return args[args.indexOf(flag) + 1];
+  };
+
+  test.each([
+    ['0 * * * *', '60'],
+    ['@hourly', '60'],
+    ['*/15 * * * *', '15'],
+    ['*/2 * * * *', '5'], // the interval, raised to the 5-minute floor
+    ['5 */6 * * *', '360'],
+    ['30 2 * * *', '1440'],
+    ['@daily', '1440'],
+    ['0 9 * * 1-5', '60'], // no fixed interval: 60
+    ['0,30 * * * *', '60'],
+    ['@weekly', '60'],
+  ])('the window defaults to the interval of the schedule %s: --window-minutes %s', (schedule, minutes) => {
+    expect(argAfter(driftJob({ schedule }).json, '--window-minutes')).toBe(minutes);
+  });
+
+  test('takes a window longer than the schedule interval (a sliding window)', () => {
+    expect(argAfter(driftJob({ windowMinutes: 180 }).json, '--window-minutes')).toBe('180');
+    expect(argAfter(driftJob({ schedule: '*/15 * * * *', windowMinutes: 60 }).json, '--window-minutes')).toBe('60');
+    expect(argAfter(driftJob({ schedule: '0 9 * * 1-5', windowMinutes: 5 }).json, '--window-minutes')).toBe('5');
+  });
+
+  test.each([4, 1441, 7.5, 0])('fails when windowMinutes is %s, outside whole minutes from 5 to 1440', (windowMinutes) => {
+    const e = errorOf(() => driftJob({ windowMinutes }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.detail).toBe(`props.windowMinutes must be a whole number of minutes from 5 to 1440 (a day), got ${windowMinutes}`);
+  });
+
+  test('fails when the window is shorter than the schedule interval, leaving records unevaluated', () => {
+    const e = errorOf(() => driftJob({ windowMinutes: 30 }));
+    expect(e.detail).toBe('props.windowMinutes must be at least the interval of the schedule "0 * * * *", 60 minutes: records between two windows would never be evaluated, got 30');
+    expect(e.constructPath).toBe('test/Drift');
+    expect(errorOf(() => driftJob({ schedule: '@daily', windowMinutes: 1439 })).detail).toMatch(/interval of the schedule "@daily", 1440 minutes.*got 1439$/);
   });
 
   test('does not retry when the CLI answers drift (1) or unusable input (2)', () => {
