@@ -50,8 +50,12 @@ export interface OnPremDriftJobProps {
   /**
    * Length of the window each run evaluates, in minutes from 5 to 1440: the records of
    * the `windowMinutes` before the run starts (`--window-minutes`). The CLI reads whole
-   * UTC hour partitions, so a window is widened to the hours it touches, and runs less than
-   * an hour apart read the current hour's records again.
+   * UTC hour partitions, so a window is widened to the hours it touches.
+   *
+   * A whole-hour window on a schedule whose interval is whole hours (or has no fixed
+   * interval) ends at the start of the hour the run starts in (`--window-end hour`): each
+   * run reads only complete hours, and consecutive runs read each hour once. Other windows
+   * end when the run starts, and runs less than an hour apart read the current hour again.
    *
    * When the schedule has a fixed interval (`@hourly`, `@daily`, every N minutes, a fixed
    * minute every hour or every N hours, a fixed time every day), the window must be at least
@@ -174,6 +178,8 @@ export class OnPremDriftJob extends Construct {
     const interval = isUnresolved(p.schedule) ? undefined : scheduleIntervalMinutes(p.schedule);
     const windowMinutes = p.windowMinutes
       ?? (interval !== undefined ? Math.min(Math.max(interval, WINDOW_BOUNDS.min), WINDOW_BOUNDS.max) : 60);
+    // Whole hours on an hourly grid: end at the hour so that runs read complete, disjoint hours.
+    const wholeHours = !isUnresolved(windowMinutes) && windowMinutes % 60 === 0 && (interval === undefined || interval % 60 === 0);
 
     const volumes: Array<Record<string, unknown>> = [
       { name: 'capture', ...p.capture._volumeSource() },
@@ -220,6 +226,7 @@ export class OnPremDriftJob extends Construct {
                   command: ['node', 'sovereign-ml.js'],
                   args: [
                     'drift', '--baseline', p.baseline._containerPath, '--capture', '/capture', '--window-minutes', String(windowMinutes),
+                    ...(wholeHours ? ['--window-end', 'hour'] : []),
                     '--cloudwatch-region', p.cloudWatchRegion, '--model', p.modelName, '--namespace', p.metricNamespace,
                   ],
                   env: [{ name: 'AWS_REGION', value: p.cloudWatchRegion }],

@@ -42,7 +42,10 @@ options:
                           directory that cover the n minutes before --window-end, as the
                           on-prem server's --capture-dir writes them; an empty window gives
                           "insufficient data", not an error
-  --window-end <time>     end of the window, ISO 8601 (default now; needs --window-minutes)
+  --window-end <time>     end of the window, ISO 8601, or "hour": the start of the current UTC
+                          hour, so that runs on an hourly (or N-hourly) schedule with a
+                          whole-hour window read each hour once (default now; needs
+                          --window-minutes)
   --format <f>            sagemaker | onnx | auto (default auto: either, per line)
   --min-records <n>       fewest rows needed for a verdict (default 100)
   --drift-share <x>       share of drifted features at which the dataset drifts, in (0, 1] (default 0.5)
@@ -269,7 +272,7 @@ function parseArgs(argv: readonly string[], io: CliIo): DriftArgs | undefined {
   let modelName: string | undefined;
   let namespace: string | undefined;
   let windowMinutes: number | undefined;
-  let windowEnd: Date | undefined;
+  let windowEnd: Date | 'hour' | undefined;
   const value = (i: number, flag: string): string => {
     const v = argv[i];
     if (v === undefined || v.startsWith('--')) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `${flag} needs a value`);
@@ -320,8 +323,12 @@ function parseArgs(argv: readonly string[], io: CliIo): DriftArgs | undefined {
       }
       case '--window-end': {
         const v = value(++i, a);
+        if (v === 'hour') {
+          windowEnd = 'hour';
+          break;
+        }
         const d = new Date(v);
-        if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(d.getTime())) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `--window-end must be an ISO 8601 time such as 2026-11-24T10:00:00Z, got ${JSON.stringify(v)}`);
+        if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(d.getTime())) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `--window-end must be an ISO 8601 time such as 2026-11-24T10:00:00Z, or "hour", got ${JSON.stringify(v)}`);
         windowEnd = d;
         break;
       }
@@ -362,7 +369,7 @@ function parseArgs(argv: readonly string[], io: CliIo): DriftArgs | undefined {
   if (windowEnd !== undefined && windowMinutes === undefined) {
     throw new SovereignMlError(ErrorCode.INVALID_PROPS, '--window-end needs --window-minutes <n>, the length of the window');
   }
-  const window = windowMinutes !== undefined ? { end: windowEnd ?? new Date(), minutes: windowMinutes } : undefined;
+  const window = windowMinutes !== undefined ? { end: windowEndAt(windowEnd, new Date()), minutes: windowMinutes } : undefined;
   return {
     baseline, capture, format, json, ...(window ? { window } : {}),
     ...(minRecords !== undefined ? { minRecords } : {}), ...(driftShare !== undefined ? { driftShare } : {}), ...(html !== undefined ? { html } : {}), ...(cloudWatch ? { cloudWatch } : {}),
@@ -380,4 +387,10 @@ function checkNamespace(ns: string): string {
       `--namespace must be 1 to 255 of letters, digits, . - _ / # : and space, not blank, not starting with ":" or "AWS/", got ${JSON.stringify(ns.slice(0, 80))}`);
   }
   return ns;
+}
+
+/** The end of the window: the time given, the start of `now`'s UTC hour for "hour", else `now`. */
+export function windowEndAt(option: Date | 'hour' | undefined, now: Date): Date {
+  if (option === 'hour') return new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+  return option ?? now;
 }

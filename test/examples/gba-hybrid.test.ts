@@ -62,6 +62,7 @@ describe('examples/gba-hybrid', () => {
     const jobArgs: string[] = job.container[0].args;
     expect(jobArgs[jobArgs.indexOf('--capture') + 1]).toBe('/capture');
     expect(jobArgs[jobArgs.indexOf('--window-minutes') + 1]).toBe('60');
+    expect(jobArgs[jobArgs.indexOf('--window-end') + 1]).toBe('hour');
     expect(job.container[0].volume_mount).toContainEqual({ name: 'capture', mount_path: '/capture', read_only: true });
     expect(job.volume).toContainEqual({ name: 'capture', persistent_volume_claim: { claim_name: 'shipment-risk-capture', read_only: true } });
   });

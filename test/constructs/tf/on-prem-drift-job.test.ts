@@ -38,7 +38,7 @@ describe('OnPremDriftJob', () => {
     const container = pod.container[0];
     expect(container.command).toEqual(['node', 'sovereign-ml.js']);
     expect(container.args).toEqual([
-      'drift', '--baseline', '/baseline/baseline.json', '--capture', '/capture', '--window-minutes', '60',
+      'drift', '--baseline', '/baseline/baseline.json', '--capture', '/capture', '--window-minutes', '60', '--window-end', 'hour',
       '--cloudwatch-region', 'ap-east-1', '--model', 'shipment-risk', '--namespace', 'SovereignML/Drift',
     ]);
     expect(container.env_from).toEqual([{ secret_ref: { name: 'aws-drift-metrics' } }]);
@@ -73,6 +73,26 @@ describe('OnPremDriftJob', () => {
     ['@weekly', '60'],
   ])('the window defaults to the interval of the schedule %s: --window-minutes %s', (schedule, minutes) => {
     expect(argAfter(driftJob({ schedule }).json, '--window-minutes')).toBe(minutes);
+  });
+
+  const windowEnd = (json: ReturnType<typeof driftJob>['json']) => {
+    const args: string[] = onlyResource(json, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].args;
+    return args.includes('--window-end') ? args[args.indexOf('--window-end') + 1] : undefined;
+  };
+
+  test.each([
+    // [schedule, windowMinutes, --window-end]: whole hours on an hourly grid end at the hour.
+    ['0 * * * *', undefined, 'hour'],
+    ['5 */6 * * *', undefined, 'hour'],
+    ['30 2 * * *', undefined, 'hour'],
+    ['0 9 * * 1-5', undefined, 'hour'], // no fixed interval, a 60-minute window
+    ['0 * * * *', 180, 'hour'],
+    ['*/15 * * * *', 60, undefined], // four runs an hour: ending at the hour would repeat one window
+    ['*/15 * * * *', undefined, undefined],
+    ['0 9 * * 1-5', 5, undefined],
+    ['0 * * * *', 90, undefined],
+  ] as const)('schedule %s, windowMinutes %s: --window-end %s', (schedule, windowMinutes, end) => {
+    expect(windowEnd(driftJob({ schedule, ...(windowMinutes !== undefined ? { windowMinutes } : {}) }).json)).toBe(end);
   });
 
   test('takes a window longer than the schedule interval (a sliding window)', () => {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import type { DriftMetricsPublisher, DriftMetricsSummary, DriftMetricsTarget } from '../../../lib/cli/cli-io';
+import { windowEndAt } from '../../../lib/cli/drift-command';
 import { main } from '../../../lib/cli/main';
 import { BaselineBuilder } from '../../../lib/drift';
 import { tempDir } from '../../support/app';
@@ -205,6 +206,32 @@ describe('--window-minutes (hour partitions of a capture directory)', () => {
     expect(doc.report.records ?? 0).toBe(records);
   });
 
+  test.each([
+    ['2026-11-24T07:59:59.999Z', '2026-11-24T07:00:00.000Z'],
+    ['2026-11-24T08:00:00.000Z', '2026-11-24T08:00:00.000Z'],
+    ['2026-11-24T08:00:05.000Z', '2026-11-24T08:00:00.000Z'],
+    ['2026-12-31T23:30:00.000Z', '2026-12-31T23:00:00.000Z'],
+  ])('--window-end hour at %s ends the window at %s, the start of the UTC hour', (now, end) => {
+    expect(windowEndAt('hour', new Date(now)).toISOString()).toBe(end);
+  });
+
+  test('without --window-end the window ends now; a given time is kept', () => {
+    const now = new Date('2026-11-24T08:00:05.000Z');
+    expect(windowEndAt(undefined, now)).toBe(now);
+    expect(windowEndAt(new Date('2026-11-24T07:15:00Z'), now).toISOString()).toBe('2026-11-24T07:15:00.000Z');
+  });
+
+  test('--window-end hour reads the last whole hours only, never the current one', async () => {
+    const before = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const { code, doc } = await json(['--window-minutes', '120', '--window-end', 'hour']);
+    const after = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    expect(code).toBe(0);
+    // The fixture's hours are in the past: a window of the two hours before this one holds none of them.
+    expect(doc.files).toBe(0);
+    expect([before, after].map((t) => new Date(t).toISOString())).toContain(doc.window.end);
+    expect(Date.parse(doc.window.end) - Date.parse(doc.window.start)).toBe(120 * 60_000);
+  });
+
   test('a window without capture is insufficient data, exit 0, not an error', async () => {
     const { code, doc, stderr } = await json(['--window-minutes', '60', '--window-end', '2026-11-25T00:00:00Z']);
     expect(stderr).toBe('');
@@ -224,7 +251,7 @@ describe('--window-minutes (hour partitions of a capture directory)', () => {
   test.each([
     [['--window-minutes', '0'], '--window-minutes must be a whole number of minutes from 1 to 10080 (a week), got "0"'],
     [['--window-minutes', '1.5'], '--window-minutes must be a whole number of minutes from 1 to 10080 (a week), got "1.5"'],
-    [['--window-minutes', '60', '--window-end', 'yesterday'], '--window-end must be an ISO 8601 time such as 2026-11-24T10:00:00Z, got "yesterday"'],
+    [['--window-minutes', '60', '--window-end', 'yesterday'], '--window-end must be an ISO 8601 time such as 2026-11-24T10:00:00Z, or "hour", got "yesterday"'],
     [['--window-end', '2026-11-24T07:00:00Z'], '--window-end needs --window-minutes <n>, the length of the window'],
   ])('exit 2 when %j', async (extra, phrase) => {
     const r = await run([...base, ...extra]);
