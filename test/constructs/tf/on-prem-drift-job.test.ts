@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CaptureVolume, OnPremDriftJob, SiteBaseline, type OnPremDriftJobProps } from '../../../constructs/tf';
-import { Testing } from '../../../constructs/tf/private/cdktf';
+import { TerraformVariable, Testing } from '../../../constructs/tf/private/cdktf';
 import { CronJobV1 } from '../../../constructs/tf/private/providers';
 import { ErrorCode } from '../../../lib/errors';
 import { errorOf } from '../../support/errors';
@@ -93,6 +93,15 @@ describe('OnPremDriftJob', () => {
     ['0 * * * *', 90, undefined],
   ] as const)('schedule %s, windowMinutes %s: --window-end %s', (schedule, windowMinutes, end) => {
     expect(windowEnd(driftJob({ schedule, ...(windowMinutes !== undefined ? { windowMinutes } : {}) }).json)).toBe(end);
+  });
+
+  test('a window from a Terraform variable is passed as its reference, without --window-end', () => {
+    const stack = newStack();
+    const windowMinutes = new TerraformVariable(stack, 'window_minutes', { type: 'number' }).numberValue;
+    new OnPremDriftJob(stack, 'Drift', { ...props(), windowMinutes });
+    const args: string[] = onlyResource(terraformJson(stack), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].args;
+    expect(args[args.indexOf('--window-minutes') + 1]).toBe('${var.window_minutes}');
+    expect(args).not.toContain('--window-end');
   });
 
   test('takes a window longer than the schedule interval (a sliding window)', () => {

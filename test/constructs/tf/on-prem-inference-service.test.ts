@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { CaptureVolume, CloudModelRegistry, OnPremInferenceService, VolumeAccessMode, type OnPremInferenceServiceProps, type RegistryModel } from '../../../constructs/tf';
-import { TerraformStack, Testing } from '../../../constructs/tf/private/cdktf';
+import { TerraformStack, TerraformVariable, Testing } from '../../../constructs/tf/private/cdktf';
 import { HorizontalPodAutoscalerV2, NamespaceV1, PodDisruptionBudgetV1 } from '../../../constructs/tf/private/providers';
 import { ErrorCode } from '../../../lib/errors';
 import { errorOf } from '../../support/errors';
@@ -28,6 +28,22 @@ function service(props: Partial<OnPremInferenceServiceProps> = {}, stack: Terraf
 }
 
 describe('OnPremInferenceService', () => {
+  test('numbers from Terraform variables reach the arguments and the replica count as references', () => {
+    const stack = newStack();
+    const number = (name: string) => new TerraformVariable(stack, name, { type: 'number' }).numberValue;
+    const capture = CaptureVolume.persistentVolumeClaim('risk-capture', { accessModes: [VolumeAccessMode.READ_WRITE_MANY] });
+    const { json } = service({
+      maxBodyBytes: number('max_body_bytes'),
+      scaling: { minReplicas: number('min_replicas'), maxReplicas: 6 },
+      capture: { percent: number('capture_percent'), volume: capture },
+    }, stack);
+    const deployment = onlyResource(json, 'kubernetes_deployment_v1');
+    const args: string[] = deployment.spec.template.spec.container[0].args;
+    expect(args[args.indexOf('--max-body-bytes') + 1]).toBe('${var.max_body_bytes}');
+    expect(args[args.indexOf('--capture-percent') + 1]).toBe('${var.capture_percent}');
+    expect(deployment.spec.replicas).toBe('${var.min_replicas}');
+  });
+
   test('runs the ONNX server on the S3 model with its SHA-256, credentials from the secret', () => {
     const { json, service: s } = service();
     const deployment = onlyResource(json, 'kubernetes_deployment_v1');
