@@ -32,13 +32,21 @@ export interface Flow {
   readonly constructPath?: string;
   readonly propertyPath: string;
   readonly kind: FlowKind;
-  /** Where the data comes from (the resource's stack location). */
+  /**
+   * Where the data comes from: the resource's stack location (CloudFormation), or the
+   * resource's location, or the other end of a flow declared inbound (Terraform).
+   */
   readonly from: string;
   /** Where it goes. */
   readonly to: string;
   readonly basis: string;
   readonly dataClasses: readonly DataClass[];
   readonly allowed: boolean;
+  /**
+   * What flows, as the flow's declaration describes it (Terraform annotations).
+   * @default - none
+   */
+  readonly description?: string;
 }
 
 /** A resource of the app and where it is. */
@@ -55,10 +63,33 @@ export interface ResourcePlacement {
 export interface StackPlacement {
   readonly stackName: string;
   readonly constructPath: string;
+  /** The stack's region (CloudFormation), or the region of the default `aws` provider block (Terraform). */
   readonly region?: string;
   readonly account?: string;
   readonly templatePath?: string;
+  /**
+   * Where the stack deploys. A Terraform stack is where its provider blocks are:
+   * their location when they agree, `mixed` when they do not (see `providers`), `unknown`
+   * when it has none.
+   */
   readonly location: string;
+  /**
+   * The provider blocks of a Terraform stack and where each places what it manages.
+   * @default - none (CloudFormation)
+   */
+  readonly providers?: ProviderPlacement[];
+}
+
+/** A Terraform provider block and where it places the resources that use it. */
+export interface ProviderPlacement {
+  /** How resources name it: `aws`, or `aws.<alias>`. */
+  readonly key: string;
+  /** The provider type, e.g. `aws`, `kubernetes`. */
+  readonly type: string;
+  readonly alias?: string;
+  readonly location: string;
+  /** How the location was proven (its region argument, a location annotation), or why it could not be. */
+  readonly basis: string;
 }
 
 /** Everything the checker found: findings, the flows it followed, and what is where. */

@@ -81,9 +81,11 @@ export function renderMarkdownReport(audit: ResidencyAudit): string {
   out.push('', `**Verdict:** ${verdictLine(r)}`, '');
 
   out.push('## Stacks', '');
-  out.push(...table(['Stack', 'Construct path', 'Region', 'Account', 'Verdict'], r.stacks.map((s) => {
+  // Terraform stacks are where their provider blocks are: a region, a site, or several.
+  const byProviders = r.stacks.some((s) => s.providers !== undefined);
+  out.push(...table(['Stack', 'Construct path', byProviders ? 'Providers' : 'Region', 'Account', 'Verdict'], r.stacks.map((s) => {
     const bad = r.findings.filter((f) => f.stackName === s.stackName && isViolation(f)).length;
-    return [s.stackName, code(s.constructPath), s.region ?? 'unknown', s.account ?? 'unknown', bad ? `❌ ${plural(bad, 'violation')}` : '✅ clean'];
+    return [s.stackName, code(s.constructPath), stackWhere(s), s.account ?? 'unknown', bad ? `❌ ${plural(bad, 'violation')}` : '✅ clean'];
   })), '');
 
   out.push('## Resources', '');
@@ -96,7 +98,7 @@ export function renderMarkdownReport(audit: ResidencyAudit): string {
     out.push('_No data flows were followed._', '');
   } else {
     out.push(...table(['Source', 'Property', 'Kind', 'Target', 'Basis', 'Data classes', 'Verdict'], r.flows.map((f) => [
-      `${f.stackName}/${f.logicalId}`, code(f.propertyPath), f.kind, f.to, f.basis, classes(f.dataClasses), f.allowed ? '✅' : '❌',
+      `${f.stackName}/${f.logicalId}`, code(f.propertyPath), f.kind, f.to, f.description ? `${f.description} (${f.basis})` : f.basis, classes(f.dataClasses), f.allowed ? '✅' : '❌',
     ])), '');
   }
 
@@ -145,6 +147,13 @@ function perClassBoundaries(audit: ResidencyAudit): Array<[DataClass, Boundary]>
     .sort((a, b) => compareKeys([a[0]], [b[0]]));
 }
 
+/** The region of a stack, or the location of each provider block of a Terraform stack (`aws: ap-east-1, kubernetes: site kwun-tong-dc`). */
+function stackWhere(stack: StackPlacement): string {
+  if (stack.providers === undefined) return stack.region ?? 'unknown';
+  if (stack.providers.length === 0) return 'no provider blocks';
+  return [...stack.providers].sort((a, b) => compareKeys([a.key], [b.key])).map((p) => `${p.key}: ${locationLabel(p.location)}`).join(', ');
+}
+
 function stackVerdict(stack: StackPlacement, findings: readonly Finding[]): AuditVerdict {
   return findings.some((f) => f.stackName === stack.stackName && isViolation(f)) ? 'violations' : 'clean';
 }
@@ -166,7 +175,7 @@ function mermaid(boundary: Boundary, r: Omit<ResidencyAudit, 'policy'>): string[
   const locations = new Set<string>([
     ...boundary.regionNames.map((n) => `region:${n}`),
     ...boundary.siteNames.map((n) => `site:${n}`),
-    ...r.stacks.map((s) => s.location),
+    ...r.stacks.flatMap((s) => s.providers?.map((p) => p.location) ?? [s.location]),
     ...r.resources.map((x) => x.location),
     ...r.flows.flatMap((f) => [f.from, f.to]),
   ]);

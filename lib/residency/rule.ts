@@ -35,8 +35,8 @@ export const RuleId = {
 /** One of the rule ids. */
 export type RuleId = (typeof RuleId)[keyof typeof RuleId];
 
-/** Kinds of data flow, for reports. */
-export type FlowKind = 's3' | 'replication' | 'kms' | 'logs' | 'event' | 'store-replica' | 'edge' | 'reference' | 'image' | 'endpoint' | 'arn' | 'model';
+/** Kinds of data flow, for reports (`metrics`: aggregate metrics a Terraform annotation declares). */
+export type FlowKind = 's3' | 'replication' | 'kms' | 'logs' | 'event' | 'store-replica' | 'edge' | 'reference' | 'image' | 'endpoint' | 'arn' | 'model' | 'metrics';
 
 /** A flow of data from a resource to a location. */
 export interface FlowTarget {

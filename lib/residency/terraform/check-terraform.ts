@@ -3,10 +3,8 @@
  */
 import type { Finding } from '../audit';
 import type { ResidencyPolicy } from '../boundary';
-import { TERRAFORM_RULES } from './rules';
-import type { TerraformResourceBlock } from './terraform-document';
+import { evaluateTerraform } from './audit-terraform';
 import { TerraformModel } from './terraform-model';
-import type { TerraformObservation, TerraformRule, TerraformRuleContext } from './terraform-rule';
 
 /**
  * Checks a synthesized Terraform JSON document against a residency policy and returns
@@ -24,50 +22,7 @@ import type { TerraformObservation, TerraformRule, TerraformRuleContext } from '
  */
 export function checkTerraform(doc: unknown, policy: ResidencyPolicy): Finding[] {
   const model = new TerraformModel(doc);
-  const claims = new Map<TerraformResourceBlock, string[]>();
-  const ctx: TerraformRuleContext = {
-    model,
-    policy,
-    claim: (r, path) => { const list = claims.get(r) ?? []; list.push(path); claims.set(r, list); },
-    isClaimed: (r, path) => (claims.get(r) ?? []).some((c) => path === c || path.startsWith(`${c}.`)),
-  };
-  const findings: Finding[] = [];
-  const seen = new Set<string>();
-  const record = (rule: TerraformRule, obs: TerraformObservation) => {
-    if (obs.compliant) return;
-    const ruleId = obs.ruleId ?? rule.id;
-    const finding: Finding = {
-      ruleId,
-      severity: obs.severity ?? (obs.ruleId && obs.ruleId !== rule.id ? 'error' : rule.severity),
-      stackName: model.stackName,
-      stackConstructPath: model.stackName,
-      logicalId: obs.resource?.address ?? obs.provider?.logicalId ?? obs.block,
-      resourceType: obs.resource?.type ?? obs.provider?.type,
-      constructPath: obs.resource?.constructPath,
-      propertyPath: obs.propertyPath,
-      message: obs.message,
-      fix: obs.fix ?? rule.fix,
-      dataClasses: obs.dataClasses ?? obs.resource?.dataClasses ?? [],
-    };
-    const key = [finding.ruleId, finding.logicalId, finding.propertyPath, finding.message].join('|');
-    if (seen.has(key)) return;
-    seen.add(key);
-    findings.push(finding);
-  };
-  for (const rule of TERRAFORM_RULES) {
-    for (const obs of rule.checkDocument?.(ctx) ?? []) record(rule, obs);
-  }
-  for (const provider of model.document.providers) {
-    for (const rule of TERRAFORM_RULES) {
-      for (const obs of rule.checkProvider?.(provider, ctx) ?? []) record(rule, obs);
-    }
-  }
-  for (const resource of model.document.resources) {
-    for (const rule of TERRAFORM_RULES) {
-      for (const obs of rule.checkResource?.(resource, ctx) ?? []) record(rule, obs);
-    }
-  }
-  return findings;
+  return evaluateTerraform(model, policy, { stackName: model.stackName, stackConstructPath: model.stackName }).findings;
 }
 
 /**

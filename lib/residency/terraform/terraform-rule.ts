@@ -7,7 +7,7 @@ import type { Located } from '../app-model';
 import { governingBoundaries, isAllowed, type ResidencyPolicy } from '../boundary';
 import type { DataClass } from '../data-class';
 import type { Expr } from '../expr';
-import { RuleId, type Observation, type ResidencyRule } from '../rule';
+import { RuleId, type FlowKind, type Observation, type ResidencyRule } from '../rule';
 import type { TerraformProviderBlock, TerraformResourceBlock } from './terraform-document';
 import type { TerraformLeaf, TerraformModel } from './terraform-model';
 
@@ -24,6 +24,19 @@ export interface TerraformObservation extends Omit<Observation, 'resource' | 'fl
   readonly block?: string;
   /** Data classes concerned (defaults to the resource's). */
   readonly dataClasses?: readonly DataClass[];
+  /** The flow, when the observation is about data moving from one location to another (for audits). */
+  readonly flow?: TerraformObservedFlow;
+}
+
+/** Data moving between locations, as an audit lists it. */
+export interface TerraformObservedFlow {
+  readonly kind: FlowKind;
+  /** Where the data comes from: the block itself, or the other end of an inbound flow. */
+  readonly from: Located;
+  /** Where it arrives. */
+  readonly to: Located;
+  /** What flows, from the flow's declaration. */
+  readonly description?: string;
 }
 
 /** The block an observation is about: a resource or a provider block. */
@@ -59,22 +72,32 @@ export const UNKNOWN_LOCATION_FIX = 'Give the AWS provider (or the resource\'s r
 /**
  * An observation of data of `classes` arriving at `destination` (`what` says how, for the
  * message): compliant when the policy allows the classes there; an unknown destination
- * is reported as RES-UNKNOWN-LOCATION.
+ * is reported as RES-UNKNOWN-LOCATION. With `flow` (its kind and where the data comes
+ * from), the observation also records the flow for audits.
  */
-export function arrivalObservation(ctx: TerraformRuleContext, subject: TerraformSubject, propertyPath: string, destination: Located, classes: readonly DataClass[], what: string): TerraformObservation {
+export function arrivalObservation(
+  ctx: TerraformRuleContext, subject: TerraformSubject, propertyPath: string, destination: Located, classes: readonly DataClass[], what: string,
+  flow?: Omit<TerraformObservedFlow, 'to'>,
+): TerraformObservation {
   const compliant = isAllowed(ctx.policy, classes, destination.location);
   const data = classes.length ? `${classes.join(', ')} data` : 'unclassified data';
   const boundaries = describeGoverning(ctx.policy, classes);
+  const observed = flow ? { flow: { ...flow, to: destination } } : {};
   if (!destination.location.isKnown) {
     return {
-      ...subject, propertyPath, compliant, dataClasses: classes, ruleId: RuleId.UNKNOWN_LOCATION, fix: UNKNOWN_LOCATION_FIX,
+      ...subject, ...observed, propertyPath, compliant, dataClasses: classes, ruleId: RuleId.UNKNOWN_LOCATION, fix: UNKNOWN_LOCATION_FIX,
       message: `${what} moves ${data} to a location that cannot be proven (${destination.basis}); unknown fails closed under ${boundaries}`,
     };
   }
   return {
-    ...subject, propertyPath, compliant, dataClasses: classes,
+    ...subject, ...observed, propertyPath, compliant, dataClasses: classes,
     message: `${what} moves ${data} to ${destination.location.label} (${destination.basis}), outside ${boundaries}`,
   };
+}
+
+/** Where a resource or provider block is. */
+export function locateBlock(model: TerraformModel, block: TerraformResourceBlock | TerraformProviderBlock): Located {
+  return 'address' in block ? model.locate(block) : model.locateProvider(block);
 }
 
 /** A description of where a location's data may be, for messages. */

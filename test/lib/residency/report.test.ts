@@ -6,7 +6,10 @@ import { optInRegionRule } from '../../../lib/residency/rules/opt-in-region';
 import { s3LocationRule } from '../../../lib/residency/rules/s3-location';
 import { stackRegionRule } from '../../../lib/residency/rules/stack-region';
 import type { CfnResourceJson, StackDocument } from '../../../lib/residency/template';
+import { auditTerraform } from '../../../lib/residency/terraform/audit-terraform';
 import { stackDoc } from '../../support/residency';
+import { cleanHybridDoc, violatingHybridDoc } from './terraform/hybrid-docs';
+import { HYBRID_POLICY } from './terraform/tf-docs';
 
 /**
  * Audits with a fixed set of rules, so that these tests pin the rendering and not the
@@ -232,5 +235,82 @@ describe('renderJsonReport', () => {
     const json = renderJsonReport(audit(app));
     expect(renderJsonReport(audit(app))).toBe(json);
     expect(renderJsonReport(audit([...app].reverse()))).toBe(json);
+  });
+});
+
+describe('reports of Terraform audits', () => {
+  const clean = () => auditTerraform([{ name: 'gba-hybrid', document: cleanHybridDoc() }], HYBRID_POLICY);
+  const violating = () => auditTerraform([{ name: 'gba-hybrid', document: violatingHybridDoc() }], HYBRID_POLICY);
+
+  test('the Mermaid diagram shows the site and the cloud region inside the boundary, with the flows between them', () => {
+    expect(mermaidLines(renderMarkdownReport(clean()))).toEqual([
+      'flowchart LR',
+      '  subgraph boundary_gba_hybrid["gba-hybrid (ap-east-1, site kwun-tong-dc)"]',
+      '    region_ap_east_1["ap-east-1<br/>1 resource"]',
+      '    site_kwun_tong_dc["site kwun-tong-dc<br/>2 resources"]',
+      '  end',
+      '  region_ap_east_1 -->|"model ×1"| site_kwun_tong_dc',
+      '  site_kwun_tong_dc -->|"metrics ×1"| region_ap_east_1',
+    ]);
+  });
+
+  test('the Mermaid diagram puts regions outside the boundary outside the subgraph and colours violating flows red', () => {
+    const lines = mermaidLines(renderMarkdownReport(violating()));
+    expect(lines).toEqual([
+      'flowchart LR',
+      '  subgraph boundary_gba_hybrid["gba-hybrid (ap-east-1, site kwun-tong-dc)"]',
+      '    region_ap_east_1["ap-east-1<br/>1 resource"]',
+      '    site_kwun_tong_dc["site kwun-tong-dc<br/>1 resource"]',
+      '  end',
+      '  region_us_east_1["us-east-1<br/>1 resource"]',
+      '  region_us_west_2["us-west-2"]',
+      '  region_ap_east_1 -->|"model ×1"| site_kwun_tong_dc',
+      '  site_kwun_tong_dc -->|"logs ×1"| region_ap_east_1',
+      '  site_kwun_tong_dc -->|"reference ×1"| region_us_east_1',
+      '  site_kwun_tong_dc -->|"endpoint ×1"| region_us_west_2',
+      '  linkStyle 1 stroke:#d00',
+      '  linkStyle 2 stroke:#d00',
+      '  linkStyle 3 stroke:#d00',
+    ]);
+    expect(parseMermaid(lines).edges).toHaveLength(4);
+  });
+
+  test('the stacks table gives each provider block and its location; the flows table the declared descriptions', () => {
+    const md = renderMarkdownReport(clean());
+    expect(md).toContain('**Verdict:** ✅ clean: 1 info in 1 stack, 3 resources, 2 flows');
+    expect(md).toContain('| Stack | Construct path | Providers | Account | Verdict |');
+    expect(tableRows(md, 'Stacks')).toEqual([['gba-hybrid', '`gba-hybrid`', 'aws: ap-east-1, kubernetes: site kwun-tong-dc', 'unknown', '✅ clean']]);
+    expect(tableRows(md, 'Data flows')).toEqual([
+      ['gba-hybrid/kubernetes_cron_job_v1.drift', '`//.sovereign-ml.flows.0`', 'metrics', 'region:ap-east-1',
+        'sends aggregate drift metrics to CloudWatch (declared region:ap-east-1)', 'telemetry', '✅'],
+      ['gba-hybrid/kubernetes_deployment_v1.server', '`//.sovereign-ml.flows.0`', 'model', 'site:kwun-tong-dc',
+        'pulls model risk version 3 from the registry (via provider.kubernetes is annotated site:kwun-tong-dc)', 'model-artifact', '✅'],
+    ]);
+    expect(tableRows(md, 'Resources')).toContainEqual(
+      ['gba-hybrid', '`kubernetes_deployment_v1.server`', 'kubernetes_deployment_v1', '`hybrid/server`', 'site:kwun-tong-dc', 'inference-payload']);
+  });
+
+  test('the Markdown report of violations names the rules, the blocks and the fixes', () => {
+    const md = renderMarkdownReport(violating());
+    expect(md).toContain('**Verdict:** ❌ violations: 4 error, 1 info in 1 stack, 3 resources, 4 flows');
+    expect(md).toContain('### RES-STACK-REGION (1 error)\n\n- **gba-hybrid/aws_s3_bucket.archive** (`hybrid/archive`) at `provider`: aws_s3_bucket.archive is placed at us-east-1');
+    expect(md).toContain('### RES-ENDPOINT-HOST (1 error)');
+    expect(tableRows(md, 'Stacks')).toEqual([['gba-hybrid', '`gba-hybrid`', 'aws: ap-east-1, aws.us: us-east-1, kubernetes: site kwun-tong-dc', 'unknown', '❌ 4 violations']]);
+  });
+
+  test('the JSON report holds the provider placements and the flows with their descriptions', () => {
+    const report = JSON.parse(renderJsonReport(clean()));
+    expect(report.summary).toEqual({ verdict: 'clean', stacks: 1, resources: 3, flows: 2, violatingFlows: 0, findings: { total: 1, fatal: 0, error: 0, warning: 0, info: 1 } });
+    expect(report.stacks).toEqual([{
+      stackName: 'gba-hybrid', constructPath: 'gba-hybrid', region: 'ap-east-1', location: 'mixed', verdict: 'clean',
+      providers: [
+        { key: 'aws', type: 'aws', location: 'region:ap-east-1', basis: 'provider.aws region ap-east-1' },
+        { key: 'kubernetes', type: 'kubernetes', location: 'site:kwun-tong-dc', basis: 'provider.kubernetes is annotated site:kwun-tong-dc' },
+      ],
+    }]);
+    expect(report.flows).toContainEqual(expect.objectContaining({
+      logicalId: 'kubernetes_deployment_v1.server', kind: 'model', from: 'region:ap-east-1', to: 'site:kwun-tong-dc',
+      description: 'pulls model risk version 3 from the registry', verdict: 'allowed',
+    }));
   });
 });

@@ -5,7 +5,7 @@ import { Location } from '../../location';
 import type { TerraformProviderBlock, TerraformResourceBlock } from '../terraform-document';
 import { RuleId } from '../../rule';
 import { regionLocation, type TerraformModel } from '../terraform-model';
-import { arrivalObservation, scanArguments, type TerraformObservation, type TerraformRule, type TerraformRuleContext } from '../terraform-rule';
+import { arrivalObservation, locateBlock, scanArguments, type TerraformObservation, type TerraformRule, type TerraformRuleContext } from '../terraform-rule';
 
 /**
  * RES-ARN-REGION on Terraform: any ARN with a region in the arguments of a resource,
@@ -27,7 +27,8 @@ export const terraformArnRegionRule: TerraformRule = {
 function scan(block: TerraformResourceBlock | TerraformProviderBlock, ctx: TerraformRuleContext): TerraformObservation[] {
   return scanArguments(block, ctx, (leaf, expr, { subject, classes, name }) => parseArns(render(expr))
     .filter((arn) => arn.region)
-    .map((arn) => arrivalObservation(ctx, subject, leaf.path, locateArnRegion(ctx.model, expr, arn.region), classes, `${arn.service} ARN in ${leaf.path} of ${name}`)));
+    .map((arn) => arrivalObservation(ctx, subject, leaf.path, locateArnRegion(ctx.model, expr, arn.region), classes, `${arn.service} ARN in ${leaf.path} of ${name}`,
+      { kind: 'arn', from: locateBlock(ctx.model, block) })));
 }
 
 /** The region segment of an ARN: literal, taken from a block of the document, or unknown. */

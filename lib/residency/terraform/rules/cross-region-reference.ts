@@ -32,7 +32,8 @@ export const terraformCrossRegionReferenceRule: TerraformRule = {
       // The resource's own unknown location is reported by RES-UNKNOWN-LOCATION.
       if (flow.direction === 'in' && !own.location.isKnown) return;
       const what = `declared ${flow.kind} flow ${flow.direction === 'in' ? `from ${flow.target} to` : `to ${flow.target} from`} ${resource.address}${flow.description ? ` (${flow.description})` : ''}`;
-      out.push(arrivalObservation(ctx, { resource }, `//.${TERRAFORM_ANNOTATION_KEY}.flows.${i}`, destination, flow.dataClasses ?? resource.dataClasses, what));
+      out.push(arrivalObservation(ctx, { resource }, `//.${TERRAFORM_ANNOTATION_KEY}.flows.${i}`, destination, flow.dataClasses ?? resource.dataClasses, what,
+        { kind: flow.kind, from: flow.direction === 'in' ? target : own, description: flow.description }));
     });
     if (resource.dataClasses.length === 0 || !own.location.isKnown) return out;
     const reported = new Set<string>();
@@ -46,7 +47,7 @@ export const terraformCrossRegionReferenceRule: TerraformRule = {
           if (!target.location.isKnown || target.location.equals(own.location)) continue;
           reported.add(address);
           out.push(arrivalObservation(ctx, { resource }, leaf.path, { location: target.location, basis: `${address} ${target.basis}` }, resource.dataClasses,
-            `reference to ${address} in ${leaf.path} of ${resource.address} (an undeclared flow, so all of its data is taken to go there)`));
+            `reference to ${address} in ${leaf.path} of ${resource.address} (an undeclared flow, so all of its data is taken to go there)`, { kind: 'reference', from: own }));
         }
       }
     }

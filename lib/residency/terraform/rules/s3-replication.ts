@@ -38,7 +38,8 @@ export const terraformS3ReplicationRule: TerraformRule = {
       if (!pattern.test(leaf.path)) continue;
       ctx.claim(resource, leaf.path);
       out.push(arrivalObservation(ctx, { resource }, leaf.path, locateBucket(ctx.model, leaf.text), classes,
-        `replication destination ${leaf.path} of ${resource.address}${source ? ` (source ${source.address})` : ''}`));
+        `replication destination ${leaf.path} of ${resource.address}${source ? ` (source ${source.address})` : ''}`,
+        { kind: 'replication', from: ctx.model.locate(source ?? resource) }));
     }
     return out;
   },
