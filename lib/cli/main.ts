@@ -17,7 +17,7 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
-  residency: { summary: 'check synthesized CloudFormation against a data-residency boundary', run: runResidency },
+  residency: { summary: 'check synthesized CloudFormation or Terraform JSON against a data-residency boundary', run: runResidency },
   baseline: { summary: 'build a drift baseline from reference data (CSV or JSON lines)', run: runBaseline },
   drift: { summary: 'evaluate local capture files against a drift baseline', run: runDrift },
 };

@@ -1,35 +1,47 @@
 /**
  * `sovereign-ml residency`: checks synthesized CloudFormation (a cloud assembly or
- * template files) against a data-residency boundary, prints the findings, and exits 1
- * when there are violations, so that it can gate a pipeline after `cdk synth`.
+ * template files) or Terraform JSON (a cdktf output or `*.tf.json` files) against a
+ * data-residency boundary, prints the findings, and exits 1 when there are violations,
+ * so that it can gate a pipeline after `cdk synth` or `cdktf synth`.
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode, SovereignMlError } from '../errors';
 import { isKnownRegion, nearestRegionNames } from '../regions';
 import { auditCloudFormation, type ResidencyAudit } from '../residency/audit';
-import { Boundary } from '../residency/boundary';
+import { Boundary, type ResidencyPolicy } from '../residency/boundary';
 import { auditVerdict, compareFindings, isViolation, renderJsonReport, renderMarkdownReport } from '../residency/report';
 import type { StackDocument } from '../residency/template';
+import { auditTerraform, type TerraformStackDocument } from '../residency/terraform/audit-terraform';
+import { readCdktfOutput, isCdktfManifest } from './cdktf-output';
 import { ExitCode, type CliIo } from './cli-io';
 import { readCloudAssembly } from './cloud-assembly';
-import { describeFsError, readTemplateFile } from './template-file';
+import { describeFsError, readDocumentFile, readJsonFile } from './template-file';
 
 /** The help text of `sovereign-ml residency`. */
 export const RESIDENCY_USAGE = `usage: sovereign-ml residency <cdk.out dir | template files...> --boundary <boundary> [options]
+       sovereign-ml residency <cdktf.out dir | *.tf.json files...> --boundary <boundary> [options]
 
-Checks synthesized CloudFormation against a data-residency boundary.
+Checks synthesized CloudFormation or Terraform JSON against a data-residency boundary.
+The kind of each input is read from its content; one run reads one kind.
 
 arguments:
   <cdk.out dir>         a cloud assembly: the stacks listed in its manifest.json (nested assemblies included)
-  <template files...>   CloudFormation template JSON files; the stack name is the file name
-                        without .template.json or .json
+  <template files...>   CloudFormation template JSON files (a "Resources" object); the stack name is
+                        the file name without .template.json or .json
+  <cdktf.out dir>       a CDK for Terraform output: the stacks listed in its manifest.json, or without
+                        one every stacks/<name>/cdk.tf.json
+  <*.tf.json files...>  Terraform JSON files (a "resource", "provider" or "terraform" object); the stack
+                        name is the folder name for cdk.tf.json, else the file name without .tf.json
+                        or .json
 
 options:
   --boundary <b>        hk (ap-east-1), cn (cn-north-1, cn-northwest-1),
                         or regions:<r1,r2>[@site1,site2] (a custom boundary with optional on-prem sites)
-  --region <r>          the region the template files deploy to
-                        (default: unknown, reported as RES-STACK-REGION)
+  --region <r>          CloudFormation only: the region the template files deploy to
+                        (default: unknown, reported as RES-STACK-REGION); Terraform documents
+                        name their regions in their provider blocks
   --json                print the JSON report instead of text
   --report-dir <dir>    also write residency-report.json and residency-report.md to <dir>
   -h, --help            print this help
@@ -64,15 +76,16 @@ export async function runResidency(argv: readonly string[], io: CliIo): Promise<
     io.stdout(RESIDENCY_USAGE);
     return ExitCode.OK;
   }
-  if (args.inputs.length === 0) fail('no input: give a cdk.out directory or CloudFormation template files');
+  if (args.inputs.length === 0) fail('no input: give a cdk.out or cdktf.out directory, or CloudFormation template or Terraform JSON files');
   if (args.boundary === undefined) fail('--boundary is required: hk, cn or regions:<r1,r2>[@site1,site2]');
   const boundary = parseBoundary(args.boundary);
   if (args.region !== undefined && !isKnownRegion(args.region)) {
     fail(`--region ${JSON.stringify(args.region)} is not a known AWS region; did you mean ${nearestRegionNames(args.region).join(', ')}?`);
   }
 
-  const stacks = await readInputs(args.inputs, args.region);
-  const audit = auditCloudFormation(stacks, { boundary });
+  const inputs = await readInputs(args.inputs, args.region);
+  const policy: ResidencyPolicy = { boundary };
+  const audit = inputs.kind === 'terraform' ? auditTerraform(inputs.stacks, policy) : auditCloudFormation(inputs.stacks, policy);
 
   if (args.reportDir !== undefined) await writeReports(args.reportDir, audit);
   io.stdout(args.json ? renderJsonReport(audit) : renderText(audit));
@@ -134,32 +147,101 @@ function parseBoundary(text: string): Boundary {
   }
 }
 
-/** The stacks of every input: cloud assemblies (directories) and template files. */
-async function readInputs(inputs: readonly string[], region: string | undefined): Promise<StackDocument[]> {
-  const stacks: StackDocument[] = [];
+/** The stacks of every input, all of one kind. */
+type Inputs =
+  | { readonly kind: 'cloudformation'; readonly stacks: StackDocument[] }
+  | { readonly kind: 'terraform'; readonly stacks: TerraformStackDocument[] };
+
+/**
+ * The stacks of every input: cloud assemblies and cdktf outputs (directories), template
+ * and Terraform JSON files, each of the kind its content shows; CloudFormation and
+ * Terraform in one run are refused.
+ */
+async function readInputs(inputs: readonly string[], region: string | undefined): Promise<Inputs> {
+  const cfn: StackDocument[] = [];
+  const tf: TerraformStackDocument[] = [];
+  /** The first input of each kind, for the message that refuses a mix. */
+  const firstOf: { cloudformation?: string; terraform?: string } = {};
   let files = 0;
   for (const input of inputs) {
     const info = await stat(input).catch((err: unknown) => fail(`cannot read ${input}: ${describeFsError(err)}`, err));
     if (info.isDirectory()) {
-      const found = await readCloudAssembly(input);
-      if (found.length === 0) fail(`cloud assembly ${input} has no CloudFormation stacks`);
-      stacks.push(...found);
+      const dir = await readDirectory(input);
+      if (dir.kind === 'terraform') tf.push(...dir.stacks);
+      else cfn.push(...dir.stacks);
+      firstOf[dir.kind] ??= input;
     } else {
-      files++;
-      stacks.push({ stackName: stackNameOf(input), template: await readTemplateFile(input), region, templatePath: input });
+      const file = await readDocumentFile(input);
+      if (file.kind === 'terraform') {
+        tf.push({ name: terraformStackNameOf(input), document: file.document, path: input });
+      } else {
+        files++;
+        cfn.push({ stackName: stackNameOf(input), template: file.template, region, templatePath: input });
+      }
+      firstOf[file.kind] ??= input;
     }
+    if (firstOf.cloudformation !== undefined && firstOf.terraform !== undefined) {
+      fail(`cannot audit CloudFormation and Terraform in one run: ${firstOf.cloudformation} is CloudFormation, ${firstOf.terraform} is Terraform JSON; run sovereign-ml residency once for each`);
+    }
+  }
+  if (region !== undefined && tf.length > 0) {
+    fail('--region applies to CloudFormation template files only; Terraform documents name their regions in their provider blocks');
   }
   if (region !== undefined && files === 0) {
     fail('--region applies to template files only; the stacks of a cloud assembly carry their own environment');
   }
+  const named = [...cfn.map((s) => ({ name: s.stackName, file: s.templatePath })), ...tf.map((s) => ({ name: s.name, file: s.path }))];
   const seen = new Map<string, string | undefined>();
-  for (const s of stacks) {
-    if (seen.has(s.stackName)) {
-      fail(`stack name ${JSON.stringify(s.stackName)} is used by both ${seen.get(s.stackName)} and ${s.templatePath}; stack names must be unique`);
+  for (const s of named) {
+    if (seen.has(s.name)) {
+      fail(`stack name ${JSON.stringify(s.name)} is used by both ${seen.get(s.name)} and ${s.file}; stack names must be unique`);
     }
-    seen.set(s.stackName, s.templatePath);
+    seen.set(s.name, s.file);
   }
-  return stacks;
+  return tf.length > 0 ? { kind: 'terraform', stacks: tf } : { kind: 'cloudformation', stacks: cfn };
+}
+
+/**
+ * The stacks of a directory: a cloud assembly (a manifest.json with `artifacts`), or a
+ * cdktf output (a manifest.json with `stacks`, or without a manifest a `stacks` folder).
+ */
+async function readDirectory(dir: string): Promise<Inputs> {
+  const manifestPath = path.join(dir, 'manifest.json');
+  if (await statIfExists(manifestPath)) {
+    const manifest = await readJsonFile(manifestPath, 'manifest');
+    if (isCdktfManifest(manifest)) {
+      const stacks = await readCdktfOutput(dir, manifest);
+      if (stacks.length === 0) fail(`cdktf output ${dir} has no stacks: manifest ${manifestPath} lists none`);
+      return { kind: 'terraform', stacks };
+    }
+    const stacks = await readCloudAssembly(dir);
+    if (stacks.length === 0) fail(`cloud assembly ${dir} has no CloudFormation stacks`);
+    return { kind: 'cloudformation', stacks };
+  }
+  if ((await statIfExists(path.join(dir, 'stacks')))?.isDirectory()) {
+    const stacks = await readCdktfOutput(dir);
+    if (stacks.length === 0) fail(`cdktf output ${dir} has no stacks: ${path.join(dir, 'stacks')} holds no stack folders`);
+    return { kind: 'terraform', stacks };
+  }
+  fail(`directory ${dir} is not a cloud assembly or a cdktf output: it has no manifest.json and no stacks folder (run cdk synth or cdktf synth, or pass template or Terraform JSON files)`);
+}
+
+/** A path's file information, or undefined when nothing is there. */
+async function statIfExists(file: string): Promise<Stats | undefined> {
+  try {
+    return await stat(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    fail(`cannot read ${file}: ${describeFsError(err)}`, err);
+  }
+}
+
+/** The folder name for `cdk.tf.json`, else the file name without `.tf.json` or `.json`. */
+function terraformStackNameOf(file: string): string {
+  const base = path.basename(file);
+  if (base === 'cdk.tf.json') return path.basename(path.dirname(path.resolve(file)));
+  return base.replace(/\.tf\.json$|\.json$/i, '');
 }
 
 /** The file name without `.template.json` or `.json`. */

@@ -1,12 +1,23 @@
 /**
- * Reading the JSON files the CLI audits: CloudFormation templates and cloud-assembly
- * manifests. Every failure is a {@link SovereignMlError} whose message names the file.
+ * Reading the JSON files the CLI audits: CloudFormation templates, Terraform JSON
+ * documents and the manifests that list them. Every failure is a {@link SovereignMlError}
+ * whose message names the file.
  */
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, SovereignMlError } from '../errors';
 import { EXTERNALS_METADATA_KEY } from '../residency/data-class';
 import { Location } from '../residency/location';
 import { isCfnTemplate, type CfnTemplateJson } from '../residency/template';
+import { readTerraformDocument } from '../residency/terraform/terraform-document';
+
+/** Top-level keys of which a Terraform JSON document has at least one. */
+const TERRAFORM_KEYS = ['resource', 'provider', 'terraform'] as const;
+const TERRAFORM_KEYS_TEXT = '"resource", "provider" or "terraform"';
+
+/** A document file, of the kind its content shows. */
+export type DocumentFile =
+  | { readonly kind: 'cloudformation'; readonly template: CfnTemplateJson }
+  | { readonly kind: 'terraform'; readonly document: unknown };
 
 /**
  * Reads and parses a JSON file.
@@ -40,6 +51,59 @@ export async function readTemplateFile(file: string): Promise<CfnTemplateJson> {
     throw new SovereignMlError(ErrorCode.INVALID_PROPS,
       `template ${file} is not a CloudFormation template: expected a JSON object with a "Resources" object`);
   }
+  return checkTemplate(json, file);
+}
+
+/**
+ * Reads a Terraform JSON document (`cdk.tf.json`, `*.tf.json`).
+ * @throws SovereignMlError INVALID_PROPS when the file cannot be read, is not JSON, has
+ * none of the `resource`, `provider` and `terraform` blocks, or is malformed
+ */
+export async function readTerraformFile(file: string): Promise<unknown> {
+  const json = await readJsonFile(file, 'Terraform document');
+  if (!isTerraformJson(json)) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS,
+      `Terraform document ${file} is not Terraform JSON: expected a JSON object with a ${TERRAFORM_KEYS_TEXT} object`);
+  }
+  return checkTerraformDocument(json, file);
+}
+
+/**
+ * Reads a CloudFormation template or a Terraform JSON document, telling them apart by
+ * content: a template has a `Resources` object; Terraform JSON has a `resource`,
+ * `provider` or `terraform` object.
+ * @throws SovereignMlError INVALID_PROPS when the file cannot be read, is not JSON, is
+ * neither, or is a malformed one of them
+ */
+export async function readDocumentFile(file: string): Promise<DocumentFile> {
+  const terraformName = /\.tf\.json$/i.test(file);
+  const json = await readJsonFile(file, terraformName ? 'Terraform document' : 'template');
+  if (isCfnTemplate(json)) return { kind: 'cloudformation', template: checkTemplate(json, file) };
+  if (isTerraformJson(json)) return { kind: 'terraform', document: checkTerraformDocument(json, file) };
+  const expected = `a JSON object with a "Resources" object (CloudFormation) or a ${TERRAFORM_KEYS_TEXT} object (Terraform)`;
+  throw new SovereignMlError(ErrorCode.INVALID_PROPS, terraformName
+    ? `Terraform document ${file} is not Terraform JSON or a CloudFormation template: expected ${expected}`
+    : `template ${file} is not a CloudFormation template or Terraform JSON: expected ${expected}`);
+}
+
+/** Whether a parsed JSON value looks like a Terraform JSON document. */
+function isTerraformJson(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && !Array.isArray(json) && TERRAFORM_KEYS.some((k) => Object.hasOwn(json, k));
+}
+
+/** The checker reads the document again; reading it here names the file in the message. */
+function checkTerraformDocument(json: unknown, file: string): unknown {
+  try {
+    readTerraformDocument(json);
+  } catch (err) {
+    if (!SovereignMlError.isSovereignMlError(err)) throw err;
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `Terraform document ${file}: ${err.detail}`, { cause: err });
+  }
+  return json;
+}
+
+/** A template's resources have a `Type`, and its declared externals valid locations. */
+function checkTemplate(json: CfnTemplateJson, file: string): CfnTemplateJson {
   for (const [id, resource] of Object.entries(json.Resources ?? {})) {
     if (typeof resource !== 'object' || resource === null || typeof (resource as { Type?: unknown }).Type !== 'string') {
       throw new SovereignMlError(ErrorCode.INVALID_PROPS, `template ${file} Resources.${id} must be an object with a string "Type"`);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildGbaHybrid, GBA_HYBRID_POLICY, SITE } from '../../examples/gba-hybrid/app';
+import { main } from '../../lib/cli/main';
 import { Boundary, DataClass, checkTerraform, type Finding } from '../../lib/residency';
 
 describe('examples/gba-hybrid', () => {
@@ -73,6 +74,26 @@ describe('examples/gba-hybrid', () => {
       expect(problems(findings)).toEqual([]);
       expect(new Set(findings.map((f) => f.ruleId))).toEqual(new Set(name.endsWith('cloud') ? ['RES-OPT-IN-REGION'] : []));
     }
+  });
+
+  test('the residency CLI audits the synthesized cdktf.out: clean, the model pulled from the cloud to the site, drift metrics sent back', async () => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['residency', outdir, '--boundary', 'regions:ap-east-1@kwun-tong-dc', '--json'], { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.summary.verdict).toBe('clean');
+    expect(report.stacks.map((s: { stackName: string; location: string }) => [s.stackName, s.location])).toEqual([
+      ['gba-hybrid-cloud', 'region:ap-east-1'],
+      ['gba-hybrid-site', 'site:kwun-tong-dc'],
+    ]);
+    const crossing = report.flows.filter((f: { from: string; to: string }) => f.from !== f.to)
+      .map((f: { stackName: string; kind: string; from: string; to: string; dataClasses: string[]; description: string; verdict: string }) => [f.stackName, f.kind, f.from, f.to, f.dataClasses, f.description, f.verdict]);
+    expect(crossing).toEqual([
+      ['gba-hybrid-site', 'metrics', 'site:kwun-tong-dc', 'region:ap-east-1', ['telemetry'], 'sends aggregate drift metrics of shipment-risk to CloudWatch', 'allowed'],
+      ['gba-hybrid-site', 'model', 'region:ap-east-1', 'site:kwun-tong-dc', ['model-artifact'], 'pulls model shipment-risk version 3 from the registry', 'allowed'],
+    ]);
   });
 
   const cloudOnly = { ...GBA_HYBRID_POLICY, dataClasses: { ...GBA_HYBRID_POLICY.dataClasses, [DataClass.INFERENCE_PAYLOAD]: Boundary.HONG_KONG } };

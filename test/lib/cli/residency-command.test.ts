@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../lib/cli/main';
+import { cleanHybridDoc, violatingHybridDoc } from '../residency/terraform/hybrid-docs';
 
 const REPO = path.resolve(__dirname, '../../..');
 
@@ -193,4 +194,150 @@ describe('sovereign-ml residency', () => {
     expect(result.stdout).toContain('error RES-UNKNOWN-LOCATION partner-capture/CaptureConfig (PartnerCapture/Endpoint/Config) Properties.DataCaptureConfig.DestinationS3Uri');
     expect(result.stdout).toMatch(/residency: 2 violations, 0 info in 1 stack \(boundary hong-kong \(ap-east-1\)\)\n$/);
   }, 60_000);
+});
+
+describe('sovereign-ml residency over Terraform JSON', () => {
+  const BOUNDARY = ['--boundary', 'regions:ap-east-1@kwun-tong-dc'];
+  let tf: string;
+  const tfAt = (...parts: string[]) => path.join(tf, ...parts);
+
+  /** A cdktf output in `dir` holding `stacks` (name to document or raw text), listed in a manifest unless `manifest` is false. */
+  function writeCdktfOut(dir: string, stacks: Record<string, unknown>, manifest = true): void {
+    for (const [name, doc] of Object.entries(stacks)) {
+      mkdirSync(path.join(dir, 'stacks', name), { recursive: true });
+      writeFileSync(path.join(dir, 'stacks', name, 'cdk.tf.json'), typeof doc === 'string' ? doc : JSON.stringify(doc));
+    }
+    if (manifest) {
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({
+        version: '0.21.0',
+        stacks: Object.fromEntries(Object.keys(stacks).map((name) => [name, {
+          name, constructPath: name, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, workingDirectory: `stacks/${name}`,
+          stackMetadataPath: `stacks/${name}/metadata.json`, annotations: [], dependencies: [],
+        }])),
+      }));
+    }
+  }
+
+  beforeAll(() => {
+    tf = mkdtempSync(path.join(tmpdir(), 'sovereign-ml-cli-tf-'));
+    writeCdktfOut(tfAt('clean.out'), { 'gba-hybrid': cleanHybridDoc() });
+    writeCdktfOut(tfAt('violating.out'), { violating: violatingHybridDoc() });
+    writeCdktfOut(tfAt('unlisted.out'), { b: cleanHybridDoc(), a: cleanHybridDoc() }, false);
+    writeCdktfOut(tfAt('broken.out'), { broken: '{ "resource": ' });
+    writeCdktfOut(tfAt('not-terraform.out'), { odd: { Resources: { Data: { Type: 'AWS::S3::Bucket' } } } });
+    writeCdktfOut(tfAt('lost.out'), { lost: cleanHybridDoc() });
+    rmSync(tfAt('lost.out', 'stacks', 'lost', 'cdk.tf.json'));
+    mkdirSync(tfAt('no-path.out'));
+    writeFileSync(tfAt('no-path.out', 'manifest.json'), JSON.stringify({ version: '0.21.0', stacks: { site: { name: 'site', constructPath: 'site' } } }));
+    mkdirSync(tfAt('empty.out'));
+    writeFileSync(tfAt('empty.out', 'manifest.json'), JSON.stringify({ version: '0.21.0', stacks: {} }));
+    writeCdktfOut(tfAt('half.out'), { full: cleanHybridDoc() }, false);
+    mkdirSync(tfAt('half.out', 'stacks', 'empty'));
+    writeFileSync(tfAt('site.tf.json'), JSON.stringify(cleanHybridDoc()));
+    mkdirSync(tfAt('other', 'a'), { recursive: true });
+    writeFileSync(tfAt('other', 'a', 'cdk.tf.json'), JSON.stringify(cleanHybridDoc()));
+    writeFileSync(tfAt('broken.tf.json'), '{ "provider": { "aws": [ ');
+    writeFileSync(tfAt('malformed.tf.json'), JSON.stringify({ resource: [] }));
+    writeFileSync(tfAt('neither.json'), JSON.stringify({ variable: { region: {} } }));
+    writeFileSync(tfAt('data.template.json'), JSON.stringify(bucketTemplate()));
+    writeAssembly(tfAt('hk.out'), 'HkData', 'aws://111111111111/ap-east-1', bucketTemplate());
+  });
+
+  afterAll(() => {
+    rmSync(tf, { recursive: true, force: true });
+  });
+
+  test('a clean cdktf.out exits 0 with a summary line', async () => {
+    const r = await run('residency', tfAt('clean.out'), ...BOUNDARY);
+    expect(r).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
+    expect(r.stdout).toBe('info RES-OPT-IN-REGION gba-hybrid/provider.aws region: provider.aws targets ap-east-1, an opt-in region: enable it in the account before applying\n'
+      + '  fix: Enable the region in the account (Account settings > AWS Regions) and use regional STS endpoints (sts_region / AWS_STS_REGIONAL_ENDPOINTS=regional)\n'
+      + 'residency: 0 violations, 1 info in 1 stack (boundary custom (ap-east-1, site kwun-tong-dc))\n');
+  });
+
+  test('a cdktf.out with violations exits 1 and names the rule, the block, its construct path and the argument', async () => {
+    const r = await run('residency', tfAt('violating.out'), ...BOUNDARY);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('error RES-STACK-REGION violating/aws_s3_bucket.archive (hybrid/archive) provider: aws_s3_bucket.archive is placed at us-east-1 '
+      + '(via provider.aws.us region us-east-1), outside custom (ap-east-1, site kwun-tong-dc) for its data (inference-payload)\n  fix: ');
+    expect(r.stdout).toContain('error RES-CROSS-REGION-REFERENCE violating/kubernetes_deployment_v1.server (hybrid/server) spec.template.spec.container.0.env.0.value: ');
+    expect(r.stdout).toContain('error RES-ENDPOINT-HOST violating/kubernetes_deployment_v1.server (hybrid/server) spec.template.spec.container.0.env.1.value: ');
+    expect(r.stdout).toMatch(/residency: 3 violations, 1 info in 1 stack \(boundary custom \(ap-east-1, site kwun-tong-dc\)\)\n$/);
+  });
+
+  test('--json prints the Terraform audit: the manifest\'s stacks with their providers, and the flows', async () => {
+    const r = await run('residency', tfAt('clean.out'), ...BOUNDARY, '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.stacks).toEqual([{
+      stackName: 'gba-hybrid', constructPath: 'gba-hybrid', region: 'ap-east-1', templatePath: tfAt('clean.out', 'stacks', 'gba-hybrid', 'cdk.tf.json'),
+      location: 'mixed', verdict: 'clean',
+      providers: [
+        { key: 'aws', type: 'aws', location: 'region:ap-east-1', basis: 'provider.aws region ap-east-1' },
+        { key: 'kubernetes', type: 'kubernetes', location: 'site:kwun-tong-dc', basis: 'provider.kubernetes is annotated site:kwun-tong-dc' },
+      ],
+    }]);
+    expect(report.flows.map((f: { kind: string; from: string; to: string; verdict: string }) => [f.kind, f.from, f.to, f.verdict])).toEqual([
+      ['metrics', 'site:kwun-tong-dc', 'region:ap-east-1', 'allowed'],
+      ['model', 'region:ap-east-1', 'site:kwun-tong-dc', 'allowed'],
+    ]);
+  });
+
+  test('without a manifest, reads every stacks/<name>/cdk.tf.json, named after its folder', async () => {
+    const report = JSON.parse((await run('residency', tfAt('unlisted.out'), ...BOUNDARY, '--json')).stdout);
+    expect(report.stacks.map((s: { stackName: string; templatePath: string }) => [s.stackName, s.templatePath])).toEqual([
+      ['a', tfAt('unlisted.out', 'stacks', 'a', 'cdk.tf.json')],
+      ['b', tfAt('unlisted.out', 'stacks', 'b', 'cdk.tf.json')],
+    ]);
+  });
+
+  test('reads Terraform JSON files: cdk.tf.json named after its folder, others after the file name without .tf.json', async () => {
+    const r = await run('residency', tfAt('site.tf.json'), tfAt('violating.out', 'stacks', 'violating', 'cdk.tf.json'), ...BOUNDARY, '--json');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.stacks.map((s: { stackName: string; verdict: string }) => [s.stackName, s.verdict])).toEqual([['site', 'clean'], ['violating', 'violations']]);
+  });
+
+  test('--report-dir writes a Markdown report whose diagram has the site, the region and the flows between them', async () => {
+    const out = tfAt('reports');
+    expect((await run('residency', tfAt('clean.out'), ...BOUNDARY, '--report-dir', out)).code).toBe(0);
+    const md = readFileSync(path.join(out, 'residency-report.md'), 'utf8');
+    expect(md).toContain([
+      '```mermaid',
+      'flowchart LR',
+      '  subgraph boundary_custom["custom (ap-east-1, site kwun-tong-dc)"]',
+      '    region_ap_east_1["ap-east-1<br/>1 resource"]',
+      '    site_kwun_tong_dc["site kwun-tong-dc<br/>2 resources"]',
+      '  end',
+      '  region_ap_east_1 -->|"model ×1"| site_kwun_tong_dc',
+      '  site_kwun_tong_dc -->|"metrics ×1"| region_ap_east_1',
+      '```',
+    ].join('\n'));
+    expect(JSON.parse(readFileSync(path.join(out, 'residency-report.json'), 'utf8')).summary.verdict).toBe('clean');
+  });
+
+  test.each([
+    ['malformed JSON in a cdktf.out', () => [tfAt('broken.out')], () => `Terraform document ${tfAt('broken.out', 'stacks', 'broken', 'cdk.tf.json')} is not valid JSON`],
+    ['a malformed .tf.json file', () => [tfAt('broken.tf.json')], () => `Terraform document ${tfAt('broken.tf.json')} is not valid JSON`],
+    ['a .tf.json file that is not a Terraform document', () => [tfAt('malformed.tf.json')], () => `Terraform document ${tfAt('malformed.tf.json')}: the Terraform document is malformed: resource`],
+    ['a cdktf.out stack that is not Terraform JSON', () => [tfAt('not-terraform.out')], () => `Terraform document ${tfAt('not-terraform.out', 'stacks', 'odd', 'cdk.tf.json')} is not Terraform JSON: expected a JSON object with a "resource", "provider" or "terraform" object`],
+    ['a JSON file that is neither', () => [tfAt('neither.json')], () => `template ${tfAt('neither.json')} is not a CloudFormation template or Terraform JSON`],
+    ['a CloudFormation template and a cdktf.out', () => [tfAt('data.template.json'), tfAt('clean.out'), '--region', 'ap-east-1'],
+      () => `cannot audit CloudFormation and Terraform in one run: ${tfAt('data.template.json')} is CloudFormation, ${tfAt('clean.out')} is Terraform JSON`],
+    ['a cloud assembly and a .tf.json file', () => [tfAt('site.tf.json'), tfAt('hk.out')],
+      () => `cannot audit CloudFormation and Terraform in one run: ${tfAt('hk.out')} is CloudFormation, ${tfAt('site.tf.json')} is Terraform JSON`],
+    ['--region with Terraform', () => [tfAt('clean.out'), '--region', 'ap-east-1'], () => '--region applies to CloudFormation template files only; Terraform documents name their regions in their provider blocks'],
+    ['a manifest stack without a path', () => [tfAt('no-path.out')], () => `manifest ${tfAt('no-path.out', 'manifest.json')} stacks.site.synthesizedStackPath must be the path of the stack's cdk.tf.json, got undefined`],
+    ['a manifest listing a missing document', () => [tfAt('lost.out')], () => `cannot read Terraform document ${tfAt('lost.out', 'stacks', 'lost', 'cdk.tf.json')}: no such file or directory`],
+    ['a manifest listing no stacks', () => [tfAt('empty.out')], () => `cdktf output ${tfAt('empty.out')} has no stacks`],
+    ['a stack folder without cdk.tf.json', () => [tfAt('half.out')], () => `cannot read Terraform document ${tfAt('half.out', 'stacks', 'empty', 'cdk.tf.json')}: no such file or directory`],
+    ['two stacks of one name', () => [tfAt('unlisted.out'), tfAt('other', 'a', 'cdk.tf.json')],
+      () => `stack name "a" is used by both ${tfAt('unlisted.out', 'stacks', 'a', 'cdk.tf.json')} and ${tfAt('other', 'a', 'cdk.tf.json')}`],
+  ])('fails with exit 2 and one line on stderr for %s', async (_, argv, message) => {
+    const r = await run('residency', ...argv(), ...BOUNDARY);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message());
+    expect(r.stderr).toMatch(/^sovereign-ml residency: [^\n]*\n$/);
+  });
 });
