@@ -57,7 +57,3 @@ function write(element: TerraformElement, a: Annotation): void {
   });
 }
 
-/** Places a provider (and so the resources it manages) at a location string such as `site:kwun-tong-dc`. */
-export function placeProvider(provider: TerraformElement, location: string): void {
-  provider.addOverride('//', { 'sovereign-ml': { location } });
-}
