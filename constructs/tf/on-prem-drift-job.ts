@@ -61,7 +61,9 @@ export interface OnPremDriftJobProps {
    * minute every hour or every N hours, a fixed time every day), the window must be at least
    * that long: a shorter one would leave records between two windows that no run evaluates.
    * A longer one is allowed (a sliding window; each run's metrics carry its own time).
-   * @default - the schedule's interval when it has one (at least 5 minutes, at most 1440), else 60
+   * @default - the schedule's interval when it has one (at least 5 minutes, at most 1440);
+   * else 1440 for a schedule that runs at most once a day (a fixed hour, such as
+   * `0 9 * * 1-5`, or `@weekly`, `@monthly`, `@yearly`), and 60 for any other
    */
   readonly windowMinutes?: number;
   /**
@@ -150,6 +152,18 @@ function scheduleIntervalMinutes(schedule: string): number | undefined {
 }
 
 /**
+ * The default window of a schedule without a fixed interval: a schedule that runs at most
+ * once a day (a fixed hour on some days, or weekly and rarer) gets the longest window, a
+ * day; any other (several times an hour or a day, on irregular minutes) an hour.
+ */
+function irregularWindowMinutes(schedule: string): number {
+  const s = schedule.trim();
+  if (['@weekly', '@monthly', '@yearly'].includes(s)) return WINDOW_BOUNDS.max;
+  const fields = s.split(/\s+/);
+  return fields.length === 5 && /^\d+$/.test(fields[0]!) && /^\d+$/.test(fields[1]!) ? WINDOW_BOUNDS.max : 60;
+}
+
+/**
  * Exit codes of `sovereign-ml drift` that retrying cannot change: 1 drift found, 2 unusable
  * input. Exit 3 (publishing the metrics failed) and crashes are retried, up to `backoffLimit`.
  */
@@ -177,7 +191,7 @@ export class OnPremDriftJob extends Construct {
     const namespace = p.namespace;
     const interval = isUnresolved(p.schedule) ? undefined : scheduleIntervalMinutes(p.schedule);
     const windowMinutes = p.windowMinutes
-      ?? (interval !== undefined ? Math.min(Math.max(interval, WINDOW_BOUNDS.min), WINDOW_BOUNDS.max) : 60);
+      ?? (interval !== undefined ? Math.min(Math.max(interval, WINDOW_BOUNDS.min), WINDOW_BOUNDS.max) : irregularWindowMinutes(p.schedule));
     // Whole hours on an hourly grid: end at the hour so that runs read complete, disjoint hours.
     const wholeHours = !isUnresolved(windowMinutes) && windowMinutes % 60 === 0 && (interval === undefined || interval % 60 === 0);
 

@@ -68,9 +68,12 @@ describe('OnPremDriftJob', () => {
     ['5 */6 * * *', '360'],
     ['30 2 * * *', '1440'],
     ['@daily', '1440'],
-    ['0 9 * * 1-5', '60'], // no fixed interval: 60
-    ['0,30 * * * *', '60'],
-    ['@weekly', '60'],
+    ['0 9 * * 1-5', '1440'], // no fixed interval, at most daily: a day
+    ['15 3 1 * *', '1440'],
+    ['@weekly', '1440'],
+    ['@monthly', '1440'],
+    ['0,30 * * * *', '60'], // no fixed interval, more often: an hour
+    ['0 8-18 * * *', '60'],
   ])('the window defaults to the interval of the schedule %s: --window-minutes %s', (schedule, minutes) => {
     expect(argAfter(driftJob({ schedule }).json, '--window-minutes')).toBe(minutes);
   });
@@ -85,7 +88,8 @@ describe('OnPremDriftJob', () => {
     ['0 * * * *', undefined, 'hour'],
     ['5 */6 * * *', undefined, 'hour'],
     ['30 2 * * *', undefined, 'hour'],
-    ['0 9 * * 1-5', undefined, 'hour'], // no fixed interval, a 60-minute window
+    ['0 9 * * 1-5', undefined, 'hour'], // no fixed interval, a day's window
+    ['0,30 * * * *', undefined, 'hour'], // no fixed interval, an hour's window
     ['0 * * * *', 180, 'hour'],
     ['*/15 * * * *', 60, undefined], // four runs an hour: ending at the hour would repeat one window
     ['*/15 * * * *', undefined, undefined],
