@@ -1,8 +1,9 @@
 /**
  * `sovereign-ml residency`: checks synthesized CloudFormation (a cloud assembly or
  * template files) or Terraform JSON (a cdktf output or `*.tf.json` files) against a
- * data-residency boundary, prints the findings, and exits 1 when there are violations,
- * so that it can gate a pipeline after `cdk synth` or `cdktf synth`.
+ * data-residency policy (a boundary, and optionally one per data class), prints the
+ * findings, and exits 1 when there are violations, so that it can gate a pipeline after
+ * `cdk synth` or `cdktf synth`.
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
@@ -11,6 +12,7 @@ import { ErrorCode, SovereignMlError } from '../errors';
 import { isKnownRegion, nearestRegionNames } from '../regions';
 import { auditCloudFormation, type ResidencyAudit } from '../residency/audit';
 import { Boundary, type ResidencyPolicy } from '../residency/boundary';
+import { ALL_DATA_CLASSES, isDataClass, type DataClass } from '../residency/data-class';
 import { auditVerdict, compareFindings, isViolation, renderJsonReport, renderMarkdownReport } from '../residency/report';
 import type { StackDocument } from '../residency/template';
 import { auditTerraform, type TerraformStackDocument } from '../residency/terraform/audit-terraform';
@@ -23,7 +25,8 @@ import { describeFsError, readDocumentFile, readJsonFile } from './template-file
 export const RESIDENCY_USAGE = `usage: sovereign-ml residency <cdk.out dir | template files...> --boundary <boundary> [options]
        sovereign-ml residency <cdktf.out dir | *.tf.json files...> --boundary <boundary> [options]
 
-Checks synthesized CloudFormation or Terraform JSON against a data-residency boundary.
+Checks synthesized CloudFormation or Terraform JSON against a data-residency boundary,
+and optionally a stricter or wider one per data class.
 The kind of each input is read from its content; one run reads one kind.
 
 arguments:
@@ -38,7 +41,12 @@ arguments:
 
 options:
   --boundary <b>        hk (ap-east-1), cn (cn-north-1, cn-northwest-1),
-                        or regions:<r1,r2>[@site1,site2] (a custom boundary with optional on-prem sites)
+                        or regions:<r1,r2>[@site1,site2] (a custom boundary with optional on-prem sites;
+                        regions:@site1 for sites only)
+  --class-boundary <data-class>=<b>
+                        the boundary for data of one class instead of --boundary, in the same syntax;
+                        repeatable, once per class (e.g. inference-payload=regions:@kwun-tong-dc).
+                        Classes: ${ALL_DATA_CLASSES.join(', ')}
   --region <r>          CloudFormation only: the region the template files deploy to
                         (default: unknown, reported as RES-STACK-REGION); Terraform documents
                         name their regions in their provider blocks
@@ -53,14 +61,21 @@ exit codes: 0 no violations (info findings allowed), 1 violations, 2 unusable in
 interface ResidencyArgs {
   readonly inputs: string[];
   readonly boundary?: string;
+  /** The `--class-boundary` values, in the order given. */
+  readonly classBoundaries: string[];
   readonly region?: string;
   readonly json: boolean;
   readonly reportDir?: string;
   readonly help: boolean;
 }
 
-const VALUE_OPTIONS = ['--boundary', '--region', '--report-dir'] as const;
+const VALUE_OPTIONS = ['--boundary', '--class-boundary', '--region', '--report-dir'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
+/** Options that may be given more than once; the others are refused when repeated. */
+const REPEATABLE_OPTIONS: readonly ValueOption[] = ['--class-boundary'];
+
+/** The syntax of a boundary, for messages. */
+const BOUNDARY_SYNTAX = 'hk, cn or regions:<r1,r2>[@site1,site2]';
 
 /** Report file names written by `--report-dir`. */
 const REPORT_FILES = { json: 'residency-report.json', markdown: 'residency-report.md' } as const;
@@ -77,14 +92,15 @@ export async function runResidency(argv: readonly string[], io: CliIo): Promise<
     return ExitCode.OK;
   }
   if (args.inputs.length === 0) fail('no input: give a cdk.out or cdktf.out directory, or CloudFormation template or Terraform JSON files');
-  if (args.boundary === undefined) fail('--boundary is required: hk, cn or regions:<r1,r2>[@site1,site2]');
-  const boundary = parseBoundary(args.boundary);
+  if (args.boundary === undefined) fail(`--boundary is required: ${BOUNDARY_SYNTAX}`);
+  const boundary = parseBoundary(args.boundary, '--boundary');
+  const dataClasses = parseClassBoundaries(args.classBoundaries);
   if (args.region !== undefined && !isKnownRegion(args.region)) {
     fail(`--region ${JSON.stringify(args.region)} is not a known AWS region; did you mean ${nearestRegionNames(args.region).join(', ')}?`);
   }
 
   const inputs = await readInputs(args.inputs, args.region);
-  const policy: ResidencyPolicy = { boundary };
+  const policy: ResidencyPolicy = Object.keys(dataClasses).length > 0 ? { boundary, dataClasses } : { boundary };
   const audit = inputs.kind === 'terraform' ? auditTerraform(inputs.stacks, policy) : auditCloudFormation(inputs.stacks, policy);
 
   if (args.reportDir !== undefined) await writeReports(args.reportDir, audit);
@@ -95,6 +111,7 @@ export async function runResidency(argv: readonly string[], io: CliIo): Promise<
 function parseArgs(argv: readonly string[]): ResidencyArgs {
   const inputs: string[] = [];
   const values = new Map<ValueOption, string>();
+  const repeated = new Map<ValueOption, string[]>();
   let json = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -121,30 +138,61 @@ function parseArgs(argv: readonly string[]): ResidencyArgs {
       i++;
     }
     if (value === '') fail(`${option} needs a value`);
+    if (REPEATABLE_OPTIONS.includes(option)) {
+      repeated.set(option, [...(repeated.get(option) ?? []), value]);
+      continue;
+    }
     if (values.has(option)) fail(`${option} was given twice`);
     values.set(option, value);
   }
-  return { inputs, boundary: values.get('--boundary'), region: values.get('--region'), reportDir: values.get('--report-dir'), json, help };
+  return {
+    inputs,
+    boundary: values.get('--boundary'),
+    classBoundaries: repeated.get('--class-boundary') ?? [],
+    region: values.get('--region'),
+    reportDir: values.get('--report-dir'),
+    json,
+    help,
+  };
 }
 
-/** `hk`, `cn`, or `regions:<r1,r2>[@site1,site2]` (a boundary named `custom`). */
-function parseBoundary(text: string): Boundary {
+/**
+ * `hk`, `cn`, or `regions:<r1,r2>[@site1,site2]` (a boundary named `custom`).
+ * @param option how messages name the value: `--boundary`, or `--class-boundary <class>`
+ */
+function parseBoundary(text: string, option: string): Boundary {
   if (text === 'hk') return Boundary.HONG_KONG;
   if (text === 'cn') return Boundary.MAINLAND_CHINA;
   const m = /^regions:([^@]*)(?:@(.*))?$/.exec(text);
-  if (!m) fail(`--boundary must be hk, cn or regions:<r1,r2>[@site1,site2], got ${JSON.stringify(text)}`);
+  if (!m) fail(`${option} must be ${BOUNDARY_SYNTAX}, got ${JSON.stringify(text)}`);
   const list = (s: string | undefined, what: string) => {
     if (s === undefined || s === '') return [];
     const items = s.split(',').map((x) => x.trim());
-    if (items.some((x) => x === '')) fail(`--boundary ${JSON.stringify(text)} has an empty ${what} name`);
+    if (items.some((x) => x === '')) fail(`${option} ${JSON.stringify(text)} has an empty ${what} name`);
     return items;
   };
   try {
     return Boundary.regions('custom', list(m[1], 'region'), { sites: list(m[2], 'site') });
   } catch (err) {
-    if (SovereignMlError.isSovereignMlError(err)) fail(`--boundary ${JSON.stringify(text)}: ${err.detail}`, err);
+    if (SovereignMlError.isSovereignMlError(err)) fail(`${option} ${JSON.stringify(text)}: ${err.detail}`, err);
     throw err;
   }
+}
+
+/** The policy's per-class boundaries from `--class-boundary <data-class>=<boundary>` values; each class at most once. */
+function parseClassBoundaries(values: readonly string[]): Partial<Record<DataClass, Boundary>> {
+  const out: Partial<Record<DataClass, Boundary>> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    if (eq <= 0) fail(`--class-boundary must be <data-class>=<boundary>, got ${JSON.stringify(value)}`);
+    const name = value.slice(0, eq);
+    if (!isDataClass(name)) {
+      fail(`--class-boundary ${JSON.stringify(value)}: unknown data class ${JSON.stringify(name)}; the classes are ${ALL_DATA_CLASSES.join(', ')}`);
+    }
+    if (out[name] !== undefined) fail(`--class-boundary ${name} was given twice; give each data class one boundary`);
+    out[name] = parseBoundary(value.slice(eq + 1), `--class-boundary ${name}`);
+  }
+  return out;
 }
 
 /** The stacks of every input, all of one kind. */
@@ -261,7 +309,7 @@ async function writeReports(dir: string, audit: ResidencyAudit): Promise<void> {
 
 /**
  * One line per finding (severity, rule id, where, property path, message) with its fix
- * indented below, then a summary line.
+ * indented below, then a summary line naming the boundary and any per-class boundaries.
  */
 function renderText(audit: ResidencyAudit): string {
   const lines: string[] = [];
@@ -275,7 +323,12 @@ function renderText(audit: ResidencyAudit): string {
   const violations = audit.findings.filter(isViolation).length;
   const infos = audit.findings.length - violations;
   const n = audit.stacks.length;
-  lines.push(`residency: ${violations} violation${violations === 1 ? '' : 's'}, ${infos} info in ${n} stack${n === 1 ? '' : 's'} (boundary ${audit.policy.boundary.describe()})`);
+  const perClass = Object.entries(audit.policy.dataClasses ?? {})
+    .filter((e): e is [string, Boundary] => e[1] !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([c, b]) => `; ${c} data: ${b.describe()}`)
+    .join('');
+  lines.push(`residency: ${violations} violation${violations === 1 ? '' : 's'}, ${infos} info in ${n} stack${n === 1 ? '' : 's'} (boundary ${audit.policy.boundary.describe()}${perClass})`);
   return `${lines.join('\n')}\n`;
 }
 

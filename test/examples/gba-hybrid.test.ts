@@ -96,6 +96,33 @@ describe('examples/gba-hybrid', () => {
     ]);
   });
 
+  test('the residency CLI audits the synthesized cdktf.out under the example\'s full policy, given on the command line: clean', async () => {
+    const run = async (...extra: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await main(['residency', outdir, '--boundary', 'regions:ap-east-1@kwun-tong-dc',
+        '--class-boundary', 'inference-payload=regions:@kwun-tong-dc',
+        '--class-boundary', 'model-artifact=regions:ap-east-1@kwun-tong-dc',
+        '--class-boundary', 'telemetry=regions:ap-east-1@kwun-tong-dc', ...extra], { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
+      return { code, stdout, stderr };
+    };
+    const text = await run();
+    expect(text).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
+    expect(text.stdout).toMatch(/\nresidency: 0 violations, \d+ info in 2 stacks \(boundary custom \(ap-east-1, site kwun-tong-dc\); inference-payload data: custom \(site kwun-tong-dc\); model-artifact data: custom \(ap-east-1, site kwun-tong-dc\); telemetry data: custom \(ap-east-1, site kwun-tong-dc\)\)\n$/);
+
+    const report = JSON.parse((await run('--json')).stdout);
+    expect(report.summary.verdict).toBe('clean');
+    // The command line states GBA_HYBRID_POLICY: the same regions and sites for the same classes.
+    const places = (b: { regions: readonly string[]; sites: readonly string[] }) => ({ regions: [...b.regions], sites: [...b.sites] });
+    expect(places(report.boundary)).toEqual(places({ regions: GBA_HYBRID_POLICY.boundary.regionNames, sites: GBA_HYBRID_POLICY.boundary.siteNames }));
+    expect(Object.fromEntries(Object.entries(report.boundary.dataClasses).map(([c, b]) => [c, places(b as { regions: string[]; sites: string[] })]))).toEqual(
+      Object.fromEntries(Object.entries(GBA_HYBRID_POLICY.dataClasses ?? {}).map(([c, b]) => [c, places({ regions: b!.regionNames, sites: b!.siteNames })])));
+    expect(report.flows.filter((f: { from: string; to: string }) => f.from !== f.to).map((f: { kind: string; dataClasses: string[]; verdict: string }) => [f.kind, f.dataClasses, f.verdict])).toEqual([
+      ['metrics', ['telemetry'], 'allowed'],
+      ['model', ['model-artifact'], 'allowed'],
+    ]);
+  });
+
   const cloudOnly = { ...GBA_HYBRID_POLICY, dataClasses: { ...GBA_HYBRID_POLICY.dataClasses, [DataClass.INFERENCE_PAYLOAD]: Boundary.HONG_KONG } };
 
   test('the annotations are what makes it clean: payloads kept in the cloud region only would fail at the site', () => {

@@ -64,6 +64,9 @@ beforeAll(() => {
   writeAssembly(at('hk.out'), 'HkData', 'aws://111111111111/ap-east-1', bucketTemplate());
   writeAssembly(at('us.out'), 'UsData', 'aws://111111111111/us-east-1', bucketTemplate());
   writeAssembly(at('us-lake.out'), 'UsLake', 'aws://111111111111/us-east-1', bucketTemplate('us-lake'));
+  writeAssembly(at('us-telemetry.out'), 'UsTelemetry', 'aws://111111111111/us-east-1', {
+    Resources: { Metrics: { Type: 'AWS::S3::Bucket', Metadata: { 'aws:cdk:path': 'UsTelemetry/Metrics/Resource', 'sovereign-ml:dataClasses': ['telemetry'] } } },
+  });
   writeAssembly(at('agnostic.out'), 'Agnostic', 'aws://unknown-account/unknown-region', bucketTemplate());
   // A stage: the top-level manifest points at a nested assembly in a sub-directory.
   writeAssembly(at('staged.out', 'assembly-Prod'), 'ProdData', 'aws://111111111111/ap-east-1', bucketTemplate());
@@ -137,6 +140,32 @@ describe('sovereign-ml residency', () => {
     expect(r.stdout).toContain('(boundary custom (us-east-1, us-west-2, site kwun-tong-dc))');
   });
 
+  test('--class-boundary widens the boundary for one data class: telemetry in us-east-1 fails under hk alone, passes with telemetry allowed there', async () => {
+    const hkOnly = await run('residency', at('us-telemetry.out'), '--boundary', 'hk');
+    expect(hkOnly.code).toBe(1);
+    expect(hkOnly.stdout).toContain('error RES-STACK-REGION UsTelemetry: stack UsTelemetry deploys to us-east-1, outside the boundary for the data it holds (telemetry; allowed: ap-east-1)\n');
+
+    const r = await run('residency', at('us-telemetry.out'), '--boundary', 'hk', '--class-boundary', 'telemetry=regions:ap-east-1,us-east-1');
+    expect(r).toEqual({ code: 0, stderr: '', stdout: 'residency: 0 violations, 0 info in 1 stack (boundary hong-kong (ap-east-1); telemetry data: custom (ap-east-1, us-east-1))\n' });
+  });
+
+  test('--class-boundary is repeatable, takes the --option=value form and regions:@site for a sites-only boundary; the summary lists the classes by name', async () => {
+    const r = await run('residency', at('hk.out'), '--boundary', 'hk', '--class-boundary=telemetry=regions:ap-east-1,us-east-1', '--class-boundary', 'inference-payload=regions:@kwun-tong-dc', '--class-boundary', 'personal=cn');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('residency: 0 violations, 1 info in 1 stack (boundary hong-kong (ap-east-1); inference-payload data: custom (site kwun-tong-dc); '
+      + 'personal data: mainland-china (cn-north-1, cn-northwest-1); telemetry data: custom (ap-east-1, us-east-1))\n');
+  });
+
+  test('--report-dir with --class-boundary: the JSON and Markdown reports show the per-class boundaries', async () => {
+    const out = at('class-reports');
+    expect((await run('residency', at('hk.out'), '--boundary', 'hk', '--class-boundary', 'inference-payload=regions:@kwun-tong-dc', '--report-dir', out)).code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(out, 'residency-report.json'), 'utf8')).boundary).toEqual({
+      description: 'hong-kong (ap-east-1)', name: 'hong-kong', regions: ['ap-east-1'], sites: [], unrestricted: false,
+      dataClasses: { 'inference-payload': { description: 'custom (site kwun-tong-dc)', name: 'custom', regions: [], sites: ['kwun-tong-dc'], unrestricted: false } },
+    });
+    expect(readFileSync(path.join(out, 'residency-report.md'), 'utf8')).toContain('**Boundary:** hong-kong (ap-east-1)\n- inference-payload data: custom (site kwun-tong-dc)\n');
+  });
+
   test('--report-dir writes the JSON and Markdown reports', async () => {
     const out = at('reports', 'nested');
     const r = await run('residency', at('us.out'), '--boundary', 'hk', '--report-dir', out);
@@ -162,6 +191,28 @@ describe('sovereign-ml residency', () => {
     ['an empty custom boundary', () => [at('data.template.json'), '--boundary', 'regions:'], () => 'must contain at least one region or site'],
     ['a bad site name', () => [at('data.template.json'), '--boundary', 'regions:ap-east-1@Kwun Tong'], () => 'site must be 1-63 lower-case letters'],
     ['a missing --boundary', () => [at('data.template.json')], () => '--boundary is required'],
+    ['--class-boundary without --boundary', () => [at('data.template.json'), '--class-boundary', 'personal=hk'], () => '--boundary is required'],
+    ['an unknown data class', () => [at('data.template.json'), '--boundary', 'hk', '--class-boundary', 'payloads=hk'],
+      () => '--class-boundary "payloads=hk": unknown data class "payloads"; the classes are model-artifact, inference-payload, training-data, personal, telemetry'],
+    ['a data class given twice', () => [at('data.template.json'), '--boundary', 'hk', '--class-boundary', 'personal=hk', '--class-boundary', 'personal=cn'],
+      () => '--class-boundary personal was given twice; give each data class one boundary'],
+    ['a --class-boundary without a data class', () => [at('data.template.json'), '--boundary', 'hk', '--class-boundary=hk'], () => '--class-boundary must be <data-class>=<boundary>, got "hk"'],
+    ['a --class-boundary with an empty data class', () => [at('data.template.json'), '--boundary', 'hk', '--class-boundary', '=hk'], () => '--class-boundary must be <data-class>=<boundary>, got "=hk"'],
+    ['a --class-boundary without a value', () => [at('data.template.json'), '--boundary', 'hk', '--class-boundary'], () => '--class-boundary needs a value'],
+    ['an unknown class boundary', () => [at('data.template.json'), '--boundary', 'hk', '--class-boundary', 'personal=mars'],
+      () => '--class-boundary personal must be hk, cn or regions:<r1,r2>[@site1,site2], got "mars"'],
+    ['an empty class boundary', () => [at('data.template.json'), '--boundary', 'hk', '--class-boundary', 'personal='],
+      () => '--class-boundary personal must be hk, cn or regions:<r1,r2>[@site1,site2], got ""'],
+    ['an unknown region in a class boundary', () => [at('data.template.json'), '--boundary', 'hk', '--class-boundary', 'personal=regions:ap-east-9'],
+      () => '--class-boundary personal "regions:ap-east-9": boundary "custom" regions[0] "ap-east-9" is not a known AWS region; did you mean ap-east-1'],
+    ['a class boundary mixing partitions', () => [at('data.template.json'), '--boundary', 'hk', '--class-boundary', 'personal=regions:ap-east-1,cn-north-1'],
+      () => '--class-boundary personal "regions:ap-east-1,cn-north-1": boundary "custom" mixes partitions'],
+    ['a class boundary with no region or site', () => [at('data.template.json'), '--boundary', 'hk', '--class-boundary', 'personal=regions:@'],
+      () => '--class-boundary personal "regions:@": boundary "custom" must contain at least one region or site'],
+    ['an empty site name in a class boundary', () => [at('data.template.json'), '--boundary', 'hk', '--class-boundary', 'personal=regions:@kwun-tong-dc,'],
+      () => '--class-boundary personal "regions:@kwun-tong-dc," has an empty site name'],
+    ['a bad site name in a class boundary', () => [at('data.template.json'), '--boundary', 'hk', '--class-boundary', 'personal=regions:@Kwun Tong'],
+      () => '--class-boundary personal "regions:@Kwun Tong": site must be 1-63 lower-case letters'],
     ['a --boundary without a value', () => [at('data.template.json'), '--boundary'], () => '--boundary needs a value'],
     ['an unknown --region', () => [at('data.template.json'), '--boundary', 'hk', '--region', 'ap-east1'], () => '--region "ap-east1" is not a known AWS region; did you mean ap-east-1'],
     ['--region with only a cloud assembly', () => [at('hk.out'), '--boundary', 'hk', '--region', 'ap-east-1'], () => '--region applies to template files only'],
@@ -180,6 +231,8 @@ describe('sovereign-ml residency', () => {
     const r = await run('residency', '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: sovereign-ml residency <cdk\.out dir \| template files\.\.\.> --boundary <boundary>/);
+    expect(r.stdout).toContain('  --class-boundary <data-class>=<b>\n');
+    expect(r.stdout).toContain('Classes: model-artifact, inference-payload, training-data, personal, telemetry\n');
   });
 
   test('the bin launcher runs the CLI in a real node process', async () => {
@@ -218,10 +271,19 @@ describe('sovereign-ml residency over Terraform JSON', () => {
     }
   }
 
+  /** The clean hybrid stack whose server also ships prediction logs (inference payloads) to ap-east-1. */
+  function predictionLogDoc(): unknown {
+    const doc = cleanHybridDoc() as { resource: { kubernetes_deployment_v1: { server: { '//': { 'sovereign-ml': { flows: unknown[] } } } } } };
+    doc.resource.kubernetes_deployment_v1.server['//']['sovereign-ml'].flows.push(
+      { kind: 'logs', direction: 'out', target: 'region:ap-east-1', dataClasses: ['inference-payload'], description: 'ships prediction logs to CloudWatch Logs' });
+    return doc;
+  }
+
   beforeAll(() => {
     tf = mkdtempSync(path.join(tmpdir(), 'sovereign-ml-cli-tf-'));
     writeCdktfOut(tfAt('clean.out'), { 'gba-hybrid': cleanHybridDoc() });
     writeCdktfOut(tfAt('violating.out'), { violating: violatingHybridDoc() });
+    writeCdktfOut(tfAt('prediction-logs.out'), { 'prediction-logs': predictionLogDoc() });
     writeCdktfOut(tfAt('unlisted.out'), { b: cleanHybridDoc(), a: cleanHybridDoc() }, false);
     writeCdktfOut(tfAt('broken.out'), { broken: '{ "resource": ' });
     writeCdktfOut(tfAt('not-terraform.out'), { odd: { Resources: { Data: { Type: 'AWS::S3::Bucket' } } } });
@@ -253,6 +315,28 @@ describe('sovereign-ml residency over Terraform JSON', () => {
     expect(r.stdout).toBe('info RES-OPT-IN-REGION gba-hybrid/provider.aws region: provider.aws targets ap-east-1, an opt-in region: enable it in the account before applying\n'
       + '  fix: Enable the region in the account (Account settings > AWS Regions) and use regional STS endpoints (sts_region / AWS_STS_REGIONAL_ENDPOINTS=regional)\n'
       + 'residency: 0 violations, 1 info in 1 stack (boundary custom (ap-east-1, site kwun-tong-dc))\n');
+  });
+
+  test('--class-boundary inference-payload=regions:@kwun-tong-dc: prediction logs shipped to ap-east-1 pass under the boundary alone, fail with payloads kept at the site', async () => {
+    const boundaryOnly = await run('residency', tfAt('prediction-logs.out'), ...BOUNDARY);
+    expect(boundaryOnly).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
+    expect(boundaryOnly.stdout).toContain('residency: 0 violations, 1 info in 1 stack (boundary custom (ap-east-1, site kwun-tong-dc))\n');
+
+    const r = await run('residency', tfAt('prediction-logs.out'), ...BOUNDARY, '--class-boundary', 'inference-payload=regions:@kwun-tong-dc');
+    expect(r).toEqual(expect.objectContaining({ code: 1, stderr: '' }));
+    expect(r.stdout).toContain('error RES-CROSS-REGION-REFERENCE prediction-logs/kubernetes_deployment_v1.server (hybrid/server) //.sovereign-ml.flows.1: '
+      + 'declared logs flow to region:ap-east-1 from kubernetes_deployment_v1.server (ships prediction logs to CloudWatch Logs) moves inference-payload data to ap-east-1 '
+      + '(declared region:ap-east-1), outside custom (site kwun-tong-dc)\n  fix: ');
+    expect(r.stdout).toMatch(/residency: 1 violation, 1 info in 1 stack \(boundary custom \(ap-east-1, site kwun-tong-dc\); inference-payload data: custom \(site kwun-tong-dc\)\)\n$/);
+  });
+
+  test('--class-boundary inference-payload=regions:@kwun-tong-dc: the clean stack, whose payloads stay at the site, still passes', async () => {
+    const r = await run('residency', tfAt('clean.out'), ...BOUNDARY, '--class-boundary', 'inference-payload=regions:@kwun-tong-dc', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).flows.map((f: { kind: string; dataClasses: string[]; verdict: string }) => [f.kind, f.dataClasses, f.verdict])).toEqual([
+      ['metrics', ['telemetry'], 'allowed'],
+      ['model', ['model-artifact'], 'allowed'],
+    ]);
   });
 
   test('a cdktf.out with violations exits 1 and names the rule, the block, its construct path and the argument', async () => {
