@@ -85,6 +85,13 @@ describe('RES-OPT-IN-REGION (info)', () => {
     expect(findings.filter((f) => f.ruleId === 'RES-OPT-IN-REGION').map((f) => [f.logicalId, f.severity])).toEqual(expected.map((id) => [id, 'info']));
   });
 
+  test('a resource whose region argument is its provider\'s opt-in region is covered by the provider\'s finding', () => {
+    const findings = checkTerraform(tfDoc({ aws: [{ region: 'ap-east-1' }] }, {
+      aws_s3_bucket: { a: res('a', { region: 'ap-east-1' }), b: res('b', { region: 'me-south-1' }), c: res('c', {}) },
+    }), { boundary: Boundary.ANYWHERE });
+    expect(findings.filter((f) => f.ruleId === 'RES-OPT-IN-REGION').map((f) => f.logicalId)).toEqual(['provider.aws', 'aws_s3_bucket.b']);
+  });
+
   test('a resource region argument naming an opt-in region', () => {
     const findings = checkTerraform(tfDoc({ aws: [{ region: 'us-east-1' }] }, { aws_s3_bucket: { b: res('b', { region: 'af-south-1' }) } }), { boundary: Boundary.ANYWHERE });
     expect(findings.map((f) => `${f.ruleId} ${f.severity} ${f.logicalId}`)).toEqual(['RES-OPT-IN-REGION info aws_s3_bucket.b']);
