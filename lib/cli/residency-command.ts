@@ -44,8 +44,9 @@ options:
                         or regions:<r1,r2>[@site1,site2] (a custom boundary with optional on-prem sites;
                         regions:@site1 for sites only)
   --class-boundary <data-class>=<b>
-                        the boundary for data of one class instead of --boundary, in the same syntax;
-                        repeatable, once per class (e.g. inference-payload=regions:@kwun-tong-dc).
+                        the boundary for data of one class instead of --boundary, in the same syntax
+                        or "anywhere" (no restriction, e.g. telemetry=anywhere); repeatable, once per
+                        class (e.g. inference-payload=regions:@kwun-tong-dc).
                         Classes: ${ALL_DATA_CLASSES.join(', ')}
   --region <r>          CloudFormation only: the region the template files deploy to
                         (default: unknown, reported as RES-STACK-REGION); Terraform documents
@@ -190,7 +191,9 @@ function parseClassBoundaries(values: readonly string[]): Partial<Record<DataCla
       fail(`--class-boundary ${JSON.stringify(value)}: unknown data class ${JSON.stringify(name)}; the classes are ${ALL_DATA_CLASSES.join(', ')}`);
     }
     if (out[name] !== undefined) fail(`--class-boundary ${name} was given twice; give each data class one boundary`);
-    out[name] = parseBoundary(value.slice(eq + 1), `--class-boundary ${name}`);
+    const text = value.slice(eq + 1);
+    // "anywhere" only here: a whole policy without a boundary would check nothing.
+    out[name] = text === 'anywhere' ? Boundary.ANYWHERE : parseBoundary(text, `--class-boundary ${name}`);
   }
   return out;
 }

@@ -149,6 +149,16 @@ describe('sovereign-ml residency', () => {
     expect(r).toEqual({ code: 0, stderr: '', stdout: 'residency: 0 violations, 0 info in 1 stack (boundary hong-kong (ap-east-1); telemetry data: custom (ap-east-1, us-east-1))\n' });
   });
 
+  test('--class-boundary <class>=anywhere lifts the restriction for that class only', async () => {
+    const r = await run('residency', at('us-telemetry.out'), '--boundary', 'hk', '--class-boundary', 'telemetry=anywhere');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^residency: 0 violations, 0 info in 1 stack \(boundary hong-kong \(ap-east-1\); telemetry data: anywhere\b/m);
+    // Only for --class-boundary: a whole policy without a boundary would check nothing.
+    const whole = await run('residency', at('us-telemetry.out'), '--boundary', 'anywhere');
+    expect(whole.code).toBe(2);
+    expect(whole.stderr).toContain('--boundary must be hk, cn or regions:<r1,r2>[@site1,site2], got "anywhere"');
+  });
+
   test('--class-boundary is repeatable, takes the --option=value form and regions:@site for a sites-only boundary; the summary lists the classes by name', async () => {
     const r = await run('residency', at('hk.out'), '--boundary', 'hk', '--class-boundary=telemetry=regions:ap-east-1,us-east-1', '--class-boundary', 'inference-payload=regions:@kwun-tong-dc', '--class-boundary', 'personal=cn');
     expect(r.code).toBe(0);
