@@ -54,9 +54,12 @@ export function referencedAddresses(body: string, known: ReadonlySet<string>): {
 /**
  * A template as an expression: text outside interpolations; an interpolation that is
  * exactly one reference to a known resource is a resource part (`logicalId` = address),
- * anything else is unknown.
+ * anything else is unknown. The quoted string literals inside an unknown interpolation
+ * (`${jsonencode({ Resource = "arn:aws:sqs:us-west-2:…" })}`, the branches of a
+ * conditional) are read as templates of their own between unknown parts: what they say
+ * literally is as much in the value as text outside an interpolation.
  */
-export function templateExpr(template: string, stack: string, known: ReadonlySet<string>): Expr {
+export function templateExpr(template: string, stack: string, known: ReadonlySet<string>, depth = 0): Expr {
   const parts: Part[] = [];
   let last = 0;
   for (const { start, end, body } of interpolations(template)) {
@@ -64,13 +67,101 @@ export function templateExpr(template: string, stack: string, known: ReadonlySet
     const refs = referencedAddresses(body, known);
     const whole = body.trim();
     const single = refs.length === 1 && new RegExp(`^${refs[0]!.address.replace(/\./g, '\\.')}(\\.[A-Za-z_][A-Za-z0-9_]*)?$`).test(whole);
-    parts.push(single
-      ? { kind: 'resource', stack, logicalId: refs[0]!.address, attribute: refs[0]!.attribute }
-      : { kind: 'unknown', reason: `\${${whole}}` });
+    if (single) {
+      parts.push({ kind: 'resource', stack, logicalId: refs[0]!.address, attribute: refs[0]!.attribute });
+    } else {
+      const unknown: Part = { kind: 'unknown', reason: `\${${whole}}` };
+      parts.push(unknown);
+      // Each literal is fenced by unknown parts, so texts of different literals never join.
+      for (const literal of depth < MAX_NESTING ? quotedLiterals(body) : []) {
+        parts.push(...templateExpr(literal, stack, known, depth + 1), unknown);
+      }
+    }
     last = end;
   }
   if (last < template.length) parts.push({ kind: 'text', text: template.slice(last) });
   return parts;
+}
+
+/** How deep quoted literals inside interpolations inside quoted literals are read. */
+const MAX_NESTING = 4;
+
+/**
+ * The quoted string literals of an interpolation body (HCL expression syntax), in order,
+ * with their escapes resolved (`\"`, `\\`, `\n`, `\t`, `\r`, `\uXXXX`) but their own
+ * `${…}` kept, so each is a template. Literals inside a literal's interpolations belong to
+ * that literal, not to this body.
+ */
+export function quotedLiterals(body: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== '"') continue;
+    const end = stringEnd(body, i + 1);
+    // An unterminated literal runs to the end of the body.
+    const closed = end - 1 > i && body[end - 1] === '"';
+    out.push(unescapeHcl(body.slice(i + 1, closed ? end - 1 : end)));
+    i = end - 1;
+  }
+  return out;
+}
+
+/** The index after the closing quote of a string starting at `i` (after its opening quote). */
+function stringEnd(s: string, i: number): number {
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '\\') i += 2;
+    else if (c === '"') return i + 1;
+    else if (c === '$' && s[i + 1] === '{' && s[i - 1] !== '$') i = interpolationEnd(s, i + 2);
+    else i++;
+  }
+  return s.length;
+}
+
+/** The index after the `}` closing an interpolation whose body starts at `i`. */
+function interpolationEnd(s: string, i: number): number {
+  let depth = 1;
+  while (i < s.length && depth > 0) {
+    const c = s[i];
+    if (c === '"') { i = stringEnd(s, i + 1); continue; }
+    if (c === '{') depth++;
+    else if (c === '}') depth--;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * HCL's string escapes resolved in the text of a quoted literal; the literal's own
+ * interpolations are HCL expressions with literals of their own, kept as written, and
+ * `$${` / `%%{` are left for {@link interpolations}.
+ */
+function unescapeHcl(raw: string): string {
+  let out = '';
+  let i = 0;
+  while (i < raw.length) {
+    const c = raw[i]!;
+    if (c === '$' && raw[i + 1] === '{' && raw[i - 1] !== '$') {
+      const end = interpolationEnd(raw, i + 2);
+      out += raw.slice(i, end);
+      i = end;
+    } else if (c === '\\' && i + 1 < raw.length) {
+      const m = /^(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[\s\S])/.exec(raw.slice(i + 1, i + 10))!;
+      out += unescapeOne(m[1]!);
+      i += 1 + m[1]!.length;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+function unescapeOne(e: string): string {
+  if (e.length > 1) {
+    const code = parseInt(e.slice(1), 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : `\\${e}`;
+  }
+  return ({ n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' } as Record<string, string>)[e] ?? `\\${e}`;
 }
 
 /** Whether a string is a literal (no interpolation). */

@@ -7,7 +7,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, S3Backend, TerraformStack, Testing } from 'cdktf';
+import { App, Fn, S3Backend, TerraformStack, Testing } from 'cdktf';
 import { TerraformResidency, type TerraformResidencyOptions } from '../../../constructs/tf/data-residency';
 import { Boundary } from '../../../lib/residency/boundary';
 import { DataClass } from '../../../lib/residency/data-class';
@@ -113,6 +113,9 @@ describe('TerraformResidency.enforce', () => {
       })],
       ['an ARN of a queue in us-west-2', RuleId.ARN_REGION, ({ stack }) => new IamPolicy(stack, 'QueuePolicy', {
         policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-west-2:111111111111:q' }] }),
+      })],
+      ['an ARN of a queue in us-west-2 in a policy built with Fn.jsonencode', RuleId.ARN_REGION, ({ stack }) => new IamPolicy(stack, 'EncodedPolicy', {
+        policy: Fn.jsonencode({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-west-2:111111111111:q' }] }),
       })],
       ['an endpoint host in us-west-2 in a container environment', RuleId.ENDPOINT_HOST, ({ stack }) => new DeploymentV1(stack, 'Forwarder', {
         metadata: { name: 'fwd' },

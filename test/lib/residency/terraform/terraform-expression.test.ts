@@ -1,4 +1,4 @@
-import { interpolations, isLiteral, referencedAddresses, templateExpr } from '../../../../lib/residency/terraform/terraform-expression';
+import { interpolations, isLiteral, quotedLiterals, referencedAddresses, templateExpr } from '../../../../lib/residency/terraform/terraform-expression';
 
 // Template syntax from the Terraform language reference, "Strings and Templates":
 // `${ ... }` interpolates, `$${` is a literal `${`.
@@ -29,5 +29,33 @@ describe('Terraform string templates', () => {
       { kind: 'text', text: ':1:q' },
     ]);
     expect(templateExpr('${upper(aws_s3_bucket.registry.id)}', 'hybrid', known)).toEqual([{ kind: 'unknown', reason: '${upper(aws_s3_bucket.registry.id)}' }]);
+  });
+
+  // HCL quoted templates (Terraform language reference, "Strings and Templates"): escapes
+  // \n \r \t \" \\ \uNNNN \UNNNNNNNN; `${` inside a quoted string starts an interpolation.
+  test.each([
+    ['none', 'upper(var.a)', []],
+    ['object values', 'jsonencode({"Action" = "sqs:SendMessage", "Resource" = "arn:aws:sqs:us-west-2:1:q"})', ['Action', 'sqs:SendMessage', 'Resource', 'arn:aws:sqs:us-west-2:1:q']],
+    ['escapes resolved', String.raw`format("a\"b\\c\n\u00e9\U0001F600%s", var.x)`, ['a"b\\c\né\u{1F600}%s']],
+    ['an interpolation inside a literal stays in it, with its own literals', 'join(",", ["x-${lookup(var.m, "k")}", "y"])', [',', 'x-${lookup(var.m, "k")}', 'y']],
+    ['braces and quotes inside a nested interpolation', '"a${jsonencode({ b = "}\\"" })}c"', ['a${jsonencode({ b = "}\\"" })}c']],
+    ['an unterminated literal runs to the end', 'f("abc', ['abc']],
+    ['an out-of-range \\U escape is kept as written', String.raw`f("\UFFFFFFFF")`, [String.raw`\UFFFFFFFF`]],
+  ])('quoted literals of an interpolation body: %s', (_name, body, literals) => {
+    expect(quotedLiterals(body)).toEqual(literals);
+  });
+
+  test('the literals of an unknown interpolation are read as templates, each fenced by unknown parts', () => {
+    const template = '${jsonencode({"Resource" = "arn:aws:s3:::${aws_s3_bucket.registry.bucket}/*"})}';
+    const unknown = { kind: 'unknown', reason: template };
+    expect(templateExpr(template, 'hybrid', known)).toEqual([
+      unknown,
+      { kind: 'text', text: 'Resource' },
+      unknown,
+      { kind: 'text', text: 'arn:aws:s3:::' },
+      { kind: 'resource', stack: 'hybrid', logicalId: 'aws_s3_bucket.registry', attribute: 'bucket' },
+      { kind: 'text', text: '/*' },
+      unknown,
+    ]);
   });
 });

@@ -24,6 +24,24 @@ describe('RES-ARN-REGION', () => {
     expect(check('arn:aws:sqs:${data.aws_region.current.region}:111111111111:q', { aws_region: { current: res('current', args) } })).toEqual(expected);
   });
 
+  // What cdktf writes for Fn.jsonencode({...}): an HCL object in one interpolation.
+  const jsonencoded = (resource: string) => `\${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Action" = "sqs:SendMessage", "Resource" = "${resource}"}]})}`;
+  const checkRaw = (policy: string, data: Record<string, Record<string, Record<string, unknown>>> = {}) =>
+    problems(checkTerraform(tfDoc(providers, { aws_iam_policy: { p: res('p', { policy }) } }, data), { boundary: GBA_HYBRID })).filter((p) => !p.includes('provider.aws.us'));
+
+  test.each([
+    ['a queue in ap-east-1', 'arn:aws:sqs:ap-east-1:111111111111:q', []],
+    ['a queue in us-west-2', 'arn:aws:sqs:us-west-2:111111111111:q', ['RES-ARN-REGION aws_iam_policy.p policy']],
+    ['a region from data.aws_region in a nested template', 'arn:aws:sqs:${data.aws_region.current.region}:111111111111:q', []],
+    ['a region from a variable in a nested template', 'arn:aws:sqs:${var.region}:111111111111:q', ['RES-UNKNOWN-LOCATION aws_iam_policy.p policy']],
+  ])('a policy built with jsonencode naming %s', (_name, arn, expected) => {
+    expect(checkRaw(jsonencoded(arn), { aws_region: { current: res('current', {}) } })).toEqual(expected);
+  });
+
+  test('the branches of a conditional are both read', () => {
+    expect(checkRaw('${var.dr ? "arn:aws:sqs:us-west-2:111111111111:q" : "arn:aws:sqs:ap-east-1:111111111111:q"}')).toEqual(['RES-ARN-REGION aws_iam_policy.p policy']);
+  });
+
   test('the message names the service, the argument and the region', () => {
     const [f] = checkTerraform(tfDoc(providers, { aws_iam_policy: { p: res('p', { policy: policyDoc('arn:aws:sqs:us-west-2:111111111111:q') }) } }), { boundary: GBA_HYBRID }).filter((x) => x.ruleId === 'RES-ARN-REGION');
     expect(f!.message).toContain('sqs ARN in policy of aws_iam_policy.p moves unclassified data to us-west-2 (ARN region us-west-2)');

@@ -11,6 +11,8 @@ describe('RES-ENDPOINT-HOST', () => {
     ['a queue URL in us-west-2', 'https://sqs.us-west-2.amazonaws.com/111111111111/q', ['RES-ENDPOINT-HOST kubernetes_deployment_v1.server spec.template.spec.container.0.env.0.value']],
     ['an S3 host in eu-west-1', 's3.eu-west-1.amazonaws.com', ['RES-ENDPOINT-HOST kubernetes_deployment_v1.server spec.template.spec.container.0.env.0.value']],
     ['a host whose region is computed is left to the rules that place it', 'https://sqs.${var.region}.amazonaws.com/1/q', []],
+    ['a URL in us-west-2 inside a function call', '${format("https://sqs.us-west-2.amazonaws.com/%s/q", var.account)}', ['RES-ENDPOINT-HOST kubernetes_deployment_v1.server spec.template.spec.container.0.env.0.value']],
+    ['a URL in ap-east-1 inside a function call', '${format("https://sqs.ap-east-1.amazonaws.com/%s/q", var.account)}', []],
   ])('%s', (_name, value, expected) => {
     expect(problems(checkTerraform(withEnv(value), HYBRID_POLICY))).toEqual(expected);
   });
