@@ -26,14 +26,15 @@ export const partitionRule: ResidencyRule = {
 };
 
 /** The partition breaches in one literal string. */
-export function partitionProblems(text: string, partition: string): string[] {
+export function partitionProblems(text: string, partition: string, options: { readonly hosts?: boolean } = {}): string[] {
   const out: string[] = [];
+  const hosts = options.hosts ?? true;
   if (partition === 'aws-cn') {
     for (const m of text.matchAll(/arn:aws:[a-z0-9-]+:/g)) out.push(`literal ARN prefix ${JSON.stringify(m[0])} of partition aws`);
-    for (const m of text.matchAll(/[a-z0-9.-]*\.amazonaws\.com(?!\.cn)(?![a-z0-9-])/g)) out.push(`host ${JSON.stringify(m[0])} of partition aws`);
+    if (hosts) for (const m of text.matchAll(/[a-z0-9.-]*\.amazonaws\.com(?!\.cn)(?![a-z0-9-])/g)) out.push(`host ${JSON.stringify(m[0])} of partition aws`);
   } else {
     for (const m of text.matchAll(/arn:aws-cn:[a-z0-9-]+:/g)) out.push(`literal ARN prefix ${JSON.stringify(m[0])} of partition aws-cn`);
-    for (const m of text.matchAll(/[a-z0-9.-]*\.amazonaws\.com\.cn(?![a-z0-9-])/g)) out.push(`host ${JSON.stringify(m[0])} of partition aws-cn`);
+    if (hosts) for (const m of text.matchAll(/[a-z0-9.-]*\.amazonaws\.com\.cn(?![a-z0-9-])/g)) out.push(`host ${JSON.stringify(m[0])} of partition aws-cn`);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { RuleId } from '../../rule';
 import { partitionProblems } from '../../rules/partition';
-import { interpolations } from '../terraform-expression';
+import { interpolations, quotedLiterals } from '../terraform-expression';
 import type { TerraformLeaf } from '../terraform-model';
 import type { TerraformProviderBlock, TerraformResourceBlock } from '../terraform-document';
 import { subjectOf, type TerraformObservation, type TerraformRule, type TerraformRuleContext } from '../terraform-rule';
@@ -9,9 +9,11 @@ import { subjectOf, type TerraformObservation, type TerraformRule, type Terrafor
  * RES-PARTITION (fatal) on Terraform: literal `arn:aws:` ARNs or `amazonaws.com` hosts
  * inside an aws-cn boundary, and the reverse, in the arguments of resources, data sources
  * and provider blocks. Only literal text counts (`arn:${data.aws_partition.current.partition}:…`
- * is correct in both); text inside interpolations is not read. IAM service principals are
+ * is correct in both): the template's text, and the quoted string literals inside its
+ * interpolations (`${jsonencode({ Resource = "arn:aws:…" })}`). IAM service principals are
  * exempt (`lambda.amazonaws.com` is valid in both partitions), in policy documents written
- * as JSON strings and in `principals { type = "Service" }` blocks.
+ * as JSON strings and in `principals { type = "Service" }` blocks; inside interpolations a
+ * principal cannot be told from a host, so there an aws-cn boundary checks ARNs only.
  */
 export const terraformPartitionRule: TerraformRule = {
   id: RuleId.PARTITION,
@@ -29,8 +31,12 @@ function check(block: TerraformResourceBlock | TerraformProviderBlock, ctx: Terr
   const out: TerraformObservation[] = [];
   for (const leaf of ctx.model.leaves(block)) {
     if (isServicePrincipal(block, leaf)) continue;
-    for (const text of literalTexts(leaf.text)) {
-      for (const problem of partitionProblems(text, partition)) {
+    const texts = [
+      ...literalTexts(leaf.text).map((text) => ({ text, hosts: true })),
+      ...interpolatedLiterals(leaf.text).map((text) => ({ text, hosts: partition !== 'aws-cn' })),
+    ];
+    for (const { text, hosts } of texts) {
+      for (const problem of partitionProblems(text, partition, { hosts })) {
         out.push({ ...subject, propertyPath: leaf.path, compliant: false, message: `${problem} in ${leaf.path} of ${name} breaks the ${partition} boundary` });
       }
     }
@@ -40,13 +46,7 @@ function check(block: TerraformResourceBlock | TerraformProviderBlock, ctx: Terr
 
 /** The literal text of a template (interpolations blanked out); a JSON document's strings, service principals left out. */
 function literalTexts(template: string): string[] {
-  let literal = '';
-  let last = 0;
-  for (const { start, end } of interpolations(template)) {
-    literal += `${template.slice(last, start)}\u0000`;
-    last = end;
-  }
-  literal += template.slice(last);
+  const literal = blankInterpolations(template);
   const trimmed = literal.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
@@ -58,6 +58,24 @@ function literalTexts(template: string): string[] {
     }
   }
   return [literal];
+}
+
+/** A template's text with each interpolation replaced by a NUL, so no match spans one. */
+function blankInterpolations(template: string): string {
+  let literal = '';
+  let last = 0;
+  for (const { start, end } of interpolations(template)) {
+    literal += `${template.slice(last, start)}\u0000`;
+    last = end;
+  }
+  return literal + template.slice(last);
+}
+
+/** The quoted literals inside a template's interpolations, and inside theirs, each with its interpolations blanked out. */
+function interpolatedLiterals(template: string, depth = 0): string[] {
+  if (depth > 4) return [];
+  return interpolations(template).flatMap(({ body }) => quotedLiterals(body)
+    .flatMap((literal) => [blankInterpolations(literal), ...interpolatedLiterals(literal, depth + 1)]));
 }
 
 function jsonStrings(value: unknown, underPrincipal: boolean, out: string[]): void {

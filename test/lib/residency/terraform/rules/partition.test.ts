@@ -32,4 +32,21 @@ describe('RES-PARTITION (fatal)', () => {
     });
     expect(problems(checkTerraform(doc, china))).toEqual(['RES-PARTITION data.aws_iam_policy_document.acct statement.0.principals.0.identifiers.0']);
   });
+
+  // What cdktf writes for Fn.jsonencode({...}): an HCL object in one interpolation.
+  const encoded = (statement: string) => `\${jsonencode({"Version" = "2012-10-17", "Statement" = [${statement}]})}`;
+  const withPolicy = (providers: Parameters<typeof tfDoc>[0], policy: string) => tfDoc(providers, { aws_iam_policy: { p: res('p', { policy }) } });
+
+  test.each([
+    ['an aws ARN in an aws-cn boundary', cn, china, '{"Effect" = "Allow", "Action" = "s3:GetObject", "Resource" = "arn:aws:s3:::b/*"}', ['RES-PARTITION aws_iam_policy.p policy']],
+    ['an aws-cn ARN in an aws-cn boundary', cn, china, '{"Effect" = "Allow", "Action" = "s3:GetObject", "Resource" = "arn:aws-cn:s3:::b/*"}', []],
+    ['an aws-cn ARN in an aws boundary', { aws: [{ region: 'ap-east-1' }] }, { boundary: GBA_HYBRID }, '{"Effect" = "Allow", "Action" = "s3:GetObject", "Resource" = "arn:aws-cn:s3:::b/*"}', ['RES-PARTITION aws_iam_policy.p policy']],
+    ['an aws-cn host in an aws boundary', { aws: [{ region: 'ap-east-1' }] }, { boundary: GBA_HYBRID }, '{"Effect" = "Allow", "Action" = "s3:GetObject", "Resource" = "*", "Condition" = {"StringEquals" = {"aws:SourceVpce" = "s3.cn-north-1.amazonaws.com.cn"}}}', ['RES-PARTITION aws_iam_policy.p policy']],
+    // A service principal looks like an aws host; inside an interpolation it cannot be told apart, so aws-cn checks ARNs only there.
+    ['a service principal in an aws-cn boundary', cn, china, '{"Effect" = "Allow", "Principal" = {"Service" = "lambda.amazonaws.com"}, "Action" = "sts:AssumeRole"}', []],
+    ['an ARN with the partition from data.aws_partition in a nested template', cn, china, '{"Effect" = "Allow", "Action" = "s3:GetObject", "Resource" = "arn:${data.aws_partition.current.partition}:s3:::b/*"}', []],
+  ])('inside Fn.jsonencode: %s', (_name, providers, policy, statement, expected) => {
+    const findings = checkTerraform(withPolicy(providers, encoded(statement)), policy);
+    expect(problems(findings).filter((p) => p.startsWith('RES-PARTITION'))).toEqual(expected);
+  });
 });
