@@ -100,11 +100,12 @@ export function evaluateTerraform(model: TerraformModel, policy: ResidencyPolicy
   const seenFlows = new Set<string>();
   const record = (rule: TerraformRule, obs: TerraformObservation) => {
     const ruleId = obs.ruleId ?? rule.id;
-    const logicalId = obs.resource?.address ?? obs.provider?.logicalId ?? obs.block;
+    const logicalId = obs.resource?.address ?? obs.provider?.logicalId ?? obs.module?.address ?? obs.block;
+    const constructPath = obs.resource?.constructPath ?? obs.module?.constructPath;
     const dataClasses = obs.dataClasses ?? obs.resource?.dataClasses ?? [];
     if (obs.flow) {
       const flow: Flow = {
-        ruleId, stackName: stack.stackName, logicalId: logicalId ?? '', constructPath: obs.resource?.constructPath,
+        ruleId, stackName: stack.stackName, logicalId: logicalId ?? '', constructPath,
         propertyPath: obs.propertyPath ?? '', kind: obs.flow.kind, from: obs.flow.from.location.toString(),
         to: obs.flow.to.location.toString(), basis: obs.flow.to.basis, dataClasses, allowed: obs.compliant,
         ...(obs.flow.description === undefined ? {} : { description: obs.flow.description }),
@@ -123,8 +124,8 @@ export function evaluateTerraform(model: TerraformModel, policy: ResidencyPolicy
       stackConstructPath: stack.stackConstructPath,
       ...(stack.templatePath === undefined ? {} : { templatePath: stack.templatePath }),
       logicalId,
-      resourceType: obs.resource?.type ?? obs.provider?.type,
-      constructPath: obs.resource?.constructPath,
+      resourceType: obs.resource?.type ?? obs.provider?.type ?? (obs.module ? 'module' : undefined),
+      constructPath,
       propertyPath: obs.propertyPath,
       message: obs.message,
       fix: obs.fix ?? rule.fix,

@@ -77,6 +77,24 @@ export interface TerraformResourceBlock {
   readonly issues: readonly AnnotationIssue[];
 }
 
+/**
+ * A module call (`module.<name>`). The resources it creates are not in the document: the
+ * checker sees only its arguments.
+ */
+export interface TerraformModuleBlock {
+  readonly name: string;
+  /** `module.<name>`. */
+  readonly address: string;
+  /** The module's `source`, when a string. */
+  readonly source?: string;
+  /** The module's `version` constraint, when a string. */
+  readonly version?: string;
+  /** The construct path cdktf recorded in `//.metadata.path`. */
+  readonly constructPath?: string;
+  /** The block's arguments (the module's inputs, `source`, `providers`, …), without `//`. */
+  readonly args: Readonly<Record<string, unknown>>;
+}
+
 /** The state backend (`terraform.backend.<type>`). */
 export interface TerraformBackendBlock {
   /** The backend type, e.g. `s3`, `local`. */
@@ -91,6 +109,7 @@ export interface TerraformDocument {
   readonly backends: readonly TerraformBackendBlock[];
   readonly providers: readonly TerraformProviderBlock[];
   readonly resources: readonly TerraformResourceBlock[];
+  readonly modules: readonly TerraformModuleBlock[];
 }
 
 const Block = z.record(z.string(), z.unknown());
@@ -101,6 +120,7 @@ const DocumentSchema = z.object({
   provider: z.record(z.string(), z.union([z.array(Block), Block])).optional(),
   resource: BlocksByName.optional(),
   data: BlocksByName.optional(),
+  module: z.record(z.string(), Block).optional(),
 }).loose();
 
 const ProviderAnnotation = z.strictObject({
@@ -134,7 +154,8 @@ export function readTerraformDocument(doc: unknown): TerraformDocument {
     ...blocksOf(data.data).map(([type, name, block]) => readResource('data', type, name, block)),
   ];
   const backends = Object.entries(data.terraform?.backend ?? {}).map(([type, args]) => ({ type, args }));
-  return { stackName: data['//']?.metadata?.stackName ?? 'terraform', backends, providers, resources };
+  const modules = Object.entries(data.module ?? {}).map(([name, block]) => readModule(name, block));
+  return { stackName: data['//']?.metadata?.stackName ?? 'terraform', backends, providers, resources, modules };
 }
 
 function blocksOf(section: Record<string, Record<string, Record<string, unknown>>> | undefined): [string, string, Record<string, unknown>][] {
@@ -179,6 +200,17 @@ function readResource(mode: 'managed' | 'data', type: string, name: string, bloc
   const providerKey = typeof args.provider === 'string' ? args.provider.replace(/^\$\{(.*)\}$/s, '$1') : type.split('_')[0]!;
   const address = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
   return { mode, type, name, address, constructPath, args, providerKey, dataClasses, flows, issues };
+}
+
+function readModule(name: string, block: Record<string, unknown>): TerraformModuleBlock {
+  const { '//': comment, ...args } = block;
+  const constructPath = metadataPath(comment);
+  return {
+    name, address: `module.${name}`, args,
+    ...(typeof args.source === 'string' ? { source: args.source } : {}),
+    ...(typeof args.version === 'string' ? { version: args.version } : {}),
+    ...(constructPath === undefined ? {} : { constructPath }),
+  };
 }
 
 /** The `sovereign-ml` entry of a `//` comment object; a `//` that is not an object is an issue when it would hide one. */

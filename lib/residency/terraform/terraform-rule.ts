@@ -8,7 +8,7 @@ import { governingBoundaries, isAllowed, type ResidencyPolicy } from '../boundar
 import type { DataClass } from '../data-class';
 import type { Expr } from '../expr';
 import { RuleId, type FlowKind, type Observation, type ResidencyRule } from '../rule';
-import type { TerraformProviderBlock, TerraformResourceBlock } from './terraform-document';
+import type { TerraformModuleBlock, TerraformProviderBlock, TerraformResourceBlock } from './terraform-document';
 import type { TerraformLeaf, TerraformModel } from './terraform-model';
 
 /**
@@ -20,6 +20,8 @@ export interface TerraformObservation extends Omit<Observation, 'resource' | 'fl
   readonly resource?: TerraformResourceBlock;
   /** The provider block observed. */
   readonly provider?: TerraformProviderBlock;
+  /** The module call observed. */
+  readonly module?: TerraformModuleBlock;
   /** The block observed when it is neither a resource nor a provider, e.g. `terraform.backend.s3`. */
   readonly block?: string;
   /** Data classes concerned (defaults to the resource's). */

@@ -7,7 +7,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, Fn, S3Backend, TerraformStack, Testing } from 'cdktf';
+import { App, Fn, S3Backend, TerraformHclModule, TerraformStack, Testing } from 'cdktf';
 import { TerraformResidency, type TerraformResidencyOptions } from '../../../constructs/tf/data-residency';
 import { Boundary } from '../../../lib/residency/boundary';
 import { DataClass } from '../../../lib/residency/data-class';
@@ -136,6 +136,9 @@ describe('TerraformResidency.enforce', () => {
         new S3Backend(stack, { bucket: 'tf-state', key: 'hybrid.tfstate', region: 'us-east-1' });
         return stack;
       }],
+      ['a module call, whose resources cannot be seen', RuleId.UNKNOWN_LOCATION, ({ stack }) => new TerraformHclModule(stack, 'LogsBucket', {
+        source: 'terraform-aws-modules/s3-bucket/aws', version: '4.1.0', variables: { bucket: 'site-logs' },
+      })],
       ['a malformed annotation written by hand', RuleId.ANNOTATION, ({ server }) => {
         server.addOverride('//.sovereign-ml', { dataClasses: ['secret'] });
         return server;
@@ -178,6 +181,13 @@ describe('acknowledging findings', () => {
     expect(synthError(stack)).toBeUndefined();
     const warnings = stack.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
     expect(warnings).toEqual([expect.stringMatching(/^\[RES-STACK-REGION\] error at hybrid\/Backup .*\(acknowledged: disaster-recovery copy approved by the DPO \(ticket DPO-112\)\)$/)]);
+  });
+
+  test('a module call passes once acknowledged at its construct path with a reason', () => {
+    const { stack } = hybridStack({ site: 'kwun-tong-dc' });
+    const module = new TerraformHclModule(stack, 'LogsBucket', { source: 'terraform-aws-modules/s3-bucket/aws', version: '4.1.0', variables: { bucket: 'site-logs' } });
+    TerraformResidency.enforce(stack, { ...POLICY, acknowledge: [{ ruleId: RuleId.UNKNOWN_LOCATION, constructPath: module.node.path, reason: 'module 4.1.0 reviewed: one bucket on the default provider (ap-east-1)' }] });
+    expect(synthError(stack)).toBeUndefined();
   });
 
   test('an acknowledgement covers the constructs under its path, for its rule only', () => {

@@ -129,6 +129,19 @@ describe('RES-UNKNOWN-LOCATION: what cannot be proven fails closed', () => {
     expect(check(tfDoc({ aws: [{ region: 'ap-east-1' }] }, { aws_s3_bucket: { x: res('x', { region: '${var.replica_region}' }) } })))
       .toEqual(['RES-UNKNOWN-LOCATION aws_s3_bucket.x region']);
   });
+
+  test('a module call: the resources it creates are not in the document', () => {
+    const doc = {
+      ...(tfDoc({ aws: [{ region: 'ap-east-1' }] }, {}) as object),
+      module: { Bucket: { source: 'terraform-aws-modules/s3-bucket/aws', version: '4.1.0', bucket: 'x', '//': { metadata: { path: 'hybrid/Bucket', uniqueId: 'Bucket' } } } },
+    };
+    const [finding, ...rest] = checkTerraform(doc, HYBRID_POLICY).filter((f) => f.severity !== 'info');
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({
+      ruleId: 'RES-UNKNOWN-LOCATION', severity: 'error', logicalId: 'module.Bucket', resourceType: 'module', constructPath: 'hybrid/Bucket', propertyPath: 'source',
+      message: 'module.Bucket (source "terraform-aws-modules/s3-bucket/aws" version 4.1.0) creates resources that are not in the synthesized Terraform JSON: where they are and what data they hold cannot be proven',
+    });
+  });
 });
 
 describe('RES-STACK-REGION: where the Terraform state is stored', () => {
