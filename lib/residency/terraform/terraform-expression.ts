@@ -20,18 +20,10 @@ export function interpolations(template: string): { start: number; end: number; 
   let i = 0;
   while ((i = template.indexOf('${', i)) !== -1) {
     if (i > 0 && template[i - 1] === '$') { i += 2; continue; }
-    let depth = 1;
-    let j = i + 2;
-    let quoted = false;
-    for (; j < template.length && depth > 0; j++) {
-      const c = template[j];
-      if (c === '"' && template[j - 1] !== '\\') quoted = !quoted;
-      else if (!quoted && c === '{') depth++;
-      else if (!quoted && c === '}') depth--;
-    }
+    const { end, closed } = scanInterpolation(template, i + 2);
     // An unterminated interpolation is not literal text either: it runs to the end.
-    out.push({ start: i, end: j, body: template.slice(i + 2, depth === 0 ? j - 1 : j) });
-    i = j;
+    out.push({ start: i, end, body: template.slice(i + 2, closed ? end - 1 : end) });
+    i = end;
   }
   return out;
 }
@@ -111,14 +103,17 @@ function stringEnd(s: string, i: number): number {
     const c = s[i];
     if (c === '\\') i += 2;
     else if (c === '"') return i + 1;
-    else if (c === '$' && s[i + 1] === '{' && s[i - 1] !== '$') i = interpolationEnd(s, i + 2);
+    else if (c === '$' && s[i + 1] === '{' && s[i - 1] !== '$') i = scanInterpolation(s, i + 2).end;
     else i++;
   }
   return s.length;
 }
 
-/** The index after the `}` closing an interpolation whose body starts at `i`. */
-function interpolationEnd(s: string, i: number): number {
+/**
+ * The end of an interpolation whose body starts at `i`: the index after its closing `}`
+ * (braces and quoted strings inside it nest), or the end of `s` when it is unterminated.
+ */
+function scanInterpolation(s: string, i: number): { end: number; closed: boolean } {
   let depth = 1;
   while (i < s.length && depth > 0) {
     const c = s[i];
@@ -127,7 +122,7 @@ function interpolationEnd(s: string, i: number): number {
     else if (c === '}') depth--;
     i++;
   }
-  return i;
+  return { end: i, closed: depth === 0 };
 }
 
 /**
@@ -141,7 +136,7 @@ function unescapeHcl(raw: string): string {
   while (i < raw.length) {
     const c = raw[i]!;
     if (c === '$' && raw[i + 1] === '{' && raw[i - 1] !== '$') {
-      const end = interpolationEnd(raw, i + 2);
+      const { end } = scanInterpolation(raw, i + 2);
       out += raw.slice(i, end);
       i = end;
     } else if (c === '\\' && i + 1 < raw.length) {

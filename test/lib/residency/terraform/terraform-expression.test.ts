@@ -9,6 +9,7 @@ describe('Terraform string templates', () => {
     ['an escaped interpolation is literal text', 'echo $${HOME}', []],
     ['braces inside a function call and inside a quoted string', '${jsonencode({ a = "}" })}-x', ['jsonencode({ a = "}" })']],
     ['two interpolations', '${var.a}:${local.b}', ['var.a', 'local.b']],
+    ['an escaped backslash before a closing quote', '${replace(var.p, "\\\\", "/")}-x', ['replace(var.p, "\\\\", "/")']],
   ])('%s', (_name, template, bodies) => {
     expect(interpolations(template).map((i) => i.body)).toEqual(bodies);
     expect(isLiteral(template)).toBe(bodies.length === 0);
