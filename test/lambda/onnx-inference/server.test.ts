@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { hourPartition, linesOf, parseCaptureLine, readCaptureLines, type CaptureRecord } from '../../../lib/capture';
 import { decodeInferenceResponse, encodeInferenceRequest, parseInferenceRequest, type Datatype, type TensorMetadata } from '../../../lib/inference';
-import { parseServerArgs, readRequestBody } from '../../../lambda/onnx-inference/server';
+import { readRequestBody } from '../../../lambda/onnx-inference/server';
 import { buildOnnxServer } from '../../../scripts/build-onnx-server';
 import { tempDir } from '../../support/app';
 import { expectClose, ONNX_FIXTURES, plain, REFERENCE_CASES, toTensor, type RefCase } from '../../support/onnx-fixtures';
@@ -345,21 +345,6 @@ async function inferOk(url: string, id: string, i: number): Promise<void> {
 }
 
 const captureArgs = (dir: string) => ['--capture-percent', '100', '--capture-dir', dir, '--name', 'scorer', '--version', '5'];
-
-describe('--capture-dir on the command line', () => {
-  test('the option, or CAPTURE_DIR in its absence, is the capture directory; neither means stdout', () => {
-    expect(parseServerArgs(['--model', 'a.onnx', '--capture-dir', '/capture'], { CAPTURE_DIR: '/env' }).captureDir).toBe('/capture');
-    expect(parseServerArgs(['--model', 'a.onnx'], { CAPTURE_DIR: '/env' }).captureDir).toBe('/env');
-    expect(parseServerArgs(['--model', 'a.onnx'])).not.toHaveProperty('captureDir');
-  });
-
-  test.each([
-    ['an empty --capture-dir', ['--capture-dir', ''], {}],
-    ['an empty CAPTURE_DIR', [], { CAPTURE_DIR: ' ' }],
-  ])('fails when %s', (_name, argv, env) => {
-    expect(() => parseServerArgs(['--model', 'a.onnx', ...argv], env)).toThrow('--capture-dir (or CAPTURE_DIR) must be a directory path, got ""');
-  });
-});
 
 describe('capture to files (--capture-dir)', () => {
   test('two servers sharing one directory: each writes its own <dir>/YYYY/MM/DD/HH/<writer-id>.jsonl, of the records\' hours, and the drift reader reads them all', async () => {
