@@ -4,11 +4,12 @@ import * as path from 'node:path';
 import { buildGbaHybrid, GBA_HYBRID_POLICY, SITE } from '../../examples/gba-hybrid/app';
 import { main } from '../../lib/cli/main';
 import { Boundary, DataClass, checkTerraform, type Finding } from '../../lib/residency';
+import { at, object, parseTerraformJson, resources, strings, text, type TerraformJson } from '../constructs/tf/tf-support';
 
 describe('examples/gba-hybrid', () => {
   let outdir: string;
-  const stackDoc = (name: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
-  const count = (doc: any, type: string) => Object.keys(doc.resource?.[type] ?? {}).length;
+  const stackDoc = (name: string) => parseTerraformJson(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+  const count = (doc: TerraformJson, type: string) => Object.keys(doc.resource?.[type] ?? {}).length;
   const problems = (findings: Finding[]) => findings.filter((f) => f.severity !== 'info');
 
   beforeAll(() => {
@@ -24,47 +25,47 @@ describe('examples/gba-hybrid', () => {
 
   test('the cloud stack holds the registry, its access logs, the model and the two site identities in ap-east-1', () => {
     const cloud = stackDoc('gba-hybrid-cloud');
-    expect(cloud.provider.aws).toEqual([{ region: 'ap-east-1' }]);
+    expect(cloud.provider!.aws).toEqual([{ region: 'ap-east-1' }]);
     expect(count(cloud, 'aws_s3_bucket')).toBe(2); // models, access logs
     expect(count(cloud, 'aws_s3_bucket_logging')).toBe(1);
     expect(count(cloud, 'aws_kms_key')).toBe(1);
     expect(count(cloud, 'aws_s3_object')).toBe(1);
     expect(count(cloud, 'aws_iam_user')).toBe(2);
     expect(cloud.data).toBeUndefined();
-    const object = Object.values(cloud.resource.aws_s3_object)[0] as any;
-    expect(fs.existsSync(path.join(outdir, 'stacks', 'gba-hybrid-cloud', object.source))).toBe(true);
+    const s3Object = Object.values(cloud.resource!.aws_s3_object!)[0]!;
+    expect(fs.existsSync(path.join(outdir, 'stacks', 'gba-hybrid-cloud', text(s3Object.source)))).toBe(true);
   });
 
   test('the site stack serves the model from the registry and runs the drift job, at the site', () => {
     const site = stackDoc('gba-hybrid-site');
-    expect(site.provider.kubernetes[0]['//']['sovereign-ml']).toEqual({ location: `site:${SITE}` });
+    expect(at(site.provider!.kubernetes![0], ['//', 'sovereign-ml'])).toEqual({ location: `site:${SITE}` });
     for (const type of ['kubernetes_deployment_v1', 'kubernetes_service_v1', 'kubernetes_horizontal_pod_autoscaler_v2', 'kubernetes_pod_disruption_budget_v1', 'kubernetes_cron_job_v1', 'kubernetes_config_map_v1']) {
       expect(count(site, type)).toBe(1);
     }
     expect(count(site, 'kubernetes_network_policy_v1')).toBe(2);
     // No cross-stack reference: the site needs no access to the cloud stack's state.
     expect(site.data).toBeUndefined();
-    const args: string[] = (Object.values(site.resource.kubernetes_deployment_v1)[0] as any).spec.template.spec.container[0].args;
+    const args: string[] = strings(at(resources(site, 'kubernetes_deployment_v1')[0], 'spec.template.spec.container.0.args'));
     expect(args[args.indexOf('--model') + 1]).toBe('s3://gba-hybrid-test-models/models/shipment-risk/3/fraud.onnx');
     expect(args[args.indexOf('--sha256') + 1]).toMatch(/^[0-9a-f]{64}$/);
   });
 
   test('the servers capture 20% to the claim the drift job reads, over a 60-minute window', () => {
     const site = stackDoc('gba-hybrid-site');
-    const pod = (Object.values(site.resource.kubernetes_deployment_v1)[0] as any).spec.template.spec;
-    const args: string[] = pod.container[0].args;
+    const pod = object(at(resources(site, 'kubernetes_deployment_v1')[0], 'spec.template.spec'));
+    const args: string[] = strings(at(pod, 'container.0.args'));
     expect(args[args.indexOf('--capture-dir') + 1]).toBe('/capture');
     expect(args[args.indexOf('--capture-percent') + 1]).toBe('20');
-    expect(pod.container[0].volume_mount).toContainEqual({ name: 'capture', mount_path: '/capture', read_only: false });
+    expect(at(pod, 'container.0.volume_mount')).toContainEqual({ name: 'capture', mount_path: '/capture', read_only: false });
     expect(pod.volume).toContainEqual({ name: 'capture', persistent_volume_claim: { claim_name: 'shipment-risk-capture', read_only: false } });
-    expect(pod.security_context.fs_group).toBe('1000');
+    expect(at(pod, 'security_context.fs_group')).toBe('1000');
 
-    const job = (Object.values(site.resource.kubernetes_cron_job_v1)[0] as any).spec.job_template.spec.template.spec;
-    const jobArgs: string[] = job.container[0].args;
+    const job = object(at(resources(site, 'kubernetes_cron_job_v1')[0], 'spec.job_template.spec.template.spec'));
+    const jobArgs: string[] = strings(at(job, 'container.0.args'));
     expect(jobArgs[jobArgs.indexOf('--capture') + 1]).toBe('/capture');
     expect(jobArgs[jobArgs.indexOf('--window-minutes') + 1]).toBe('60');
     expect(jobArgs[jobArgs.indexOf('--window-end') + 1]).toBe('hour');
-    expect(job.container[0].volume_mount).toContainEqual({ name: 'capture', mount_path: '/capture', read_only: true });
+    expect(at(job, 'container.0.volume_mount')).toContainEqual({ name: 'capture', mount_path: '/capture', read_only: true });
     expect(job.volume).toContainEqual({ name: 'capture', persistent_volume_claim: { claim_name: 'shipment-risk-capture', read_only: true } });
   });
 

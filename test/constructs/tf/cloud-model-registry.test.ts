@@ -6,7 +6,7 @@ import { Testing } from '../../../constructs/tf/private/cdktf';
 import { KmsKey, S3Bucket, S3BucketPublicAccessBlock, S3BucketVersioning } from '../../../constructs/tf/private/providers';
 import { ErrorCode } from '../../../lib/errors';
 import { errorOf } from '../../support/errors';
-import { annotation, newStack, onlyResource, resources, terraformJson } from './tf-support';
+import { annotation, at, newStack, onlyResource, parseJson, resources, terraformJson, text } from './tf-support';
 
 const MODEL = path.join(__dirname, '..', '..', '..', 'examples', 'hk-fraud', 'model', 'fraud.onnx');
 
@@ -28,9 +28,9 @@ describe('CloudModelRegistry', () => {
     expect(synthesized).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, region: 'ap-east-1' });
 
     const json = terraformJson(stack);
-    const encryption = resources(json, 'aws_s3_bucket_server_side_encryption_configuration').find((r) => r.rule[0].apply_server_side_encryption_by_default.sse_algorithm === 'aws:kms')!;
-    expect(encryption.rule[0]).toMatchObject({ bucket_key_enabled: true, apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } });
-    expect(encryption.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.\w+\.arn\}$/);
+    const encryption = resources(json, 'aws_s3_bucket_server_side_encryption_configuration').find((r) => at(r, 'rule.0.apply_server_side_encryption_by_default.sse_algorithm') === 'aws:kms')!;
+    expect(at(encryption, 'rule.0')).toMatchObject({ bucket_key_enabled: true, apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } });
+    expect(at(encryption, 'rule.0.apply_server_side_encryption_by_default.kms_master_key_id')).toMatch(/^\$\{aws_kms_key\.\w+\.arn\}$/);
     for (const controls of resources(json, 'aws_s3_bucket_ownership_controls')) expect(controls.rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
     // Every regional resource names its region: the residency engine needs no provider to place it.
     for (const [type, blocks] of Object.entries(json.resource ?? {})) {
@@ -44,10 +44,10 @@ describe('CloudModelRegistry', () => {
     const [modelsName, logsName] = ['models', 'model-logs'].map((kind) =>
       Object.entries(json.resource!.aws_s3_bucket!).find(([, b]) => b.bucket_prefix === `sovereign-ml-${kind}-`)![0]);
     expect(onlyResource(json, 'aws_s3_bucket_logging')).toMatchObject({ bucket: `\${aws_s3_bucket.${modelsName}.id}`, target_bucket: `\${aws_s3_bucket.${logsName}.id}` });
-    const logsEncryption = resources(json, 'aws_s3_bucket_server_side_encryption_configuration').find((r) => r.bucket.includes(logsName!))!;
-    expect(logsEncryption.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'AES256' });
-    const logsPolicy = JSON.parse(resources(json, 'aws_s3_bucket_policy').find((r) => r.bucket.includes(logsName!))!.policy);
-    expect(logsPolicy.Statement).toContainEqual(expect.objectContaining({
+    const logsEncryption = resources(json, 'aws_s3_bucket_server_side_encryption_configuration').find((r) => text(r.bucket).includes(logsName!))!;
+    expect(at(logsEncryption, 'rule.0.apply_server_side_encryption_by_default')).toEqual({ sse_algorithm: 'AES256' });
+    const logsPolicy = parseJson(text(resources(json, 'aws_s3_bucket_policy').find((r) => text(r.bucket).includes(logsName!))!.policy));
+    expect(at(logsPolicy, 'Statement')).toContainEqual(expect.objectContaining({
       Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Condition: { ArnLike: { 'aws:SourceArn': `\${aws_s3_bucket.${modelsName}.arn}` } },
     }));
     expect(annotation(json.resource!.aws_s3_bucket![logsName!]!)).toEqual({ dataClasses: ['telemetry'] });
@@ -55,20 +55,20 @@ describe('CloudModelRegistry', () => {
   });
 
   test('denies requests without TLS 1.2', () => {
-    const policy = JSON.parse(resources(terraformJson(registry().stack), 'aws_s3_bucket_policy').find((r) => !r.policy.includes('logging.s3'))!.policy);
-    expect(policy.Statement).toEqual([
+    const policy = parseJson(text(resources(terraformJson(registry().stack), 'aws_s3_bucket_policy').find((r) => !text(r.policy).includes('logging.s3'))!.policy));
+    expect(at(policy, 'Statement')).toEqual([
       expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
       expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } }),
     ]);
-    expect(policy.Statement[0].Resource).toEqual([expect.stringMatching(/\.arn\}$/), expect.stringMatching(/\.arn\}\/\*$/)]);
+    expect(at(policy, 'Statement.0.Resource')).toEqual([expect.stringMatching(/\.arn\}$/), expect.stringMatching(/\.arn\}\/\*$/)]);
   });
 
   test('the site user reads only the model prefix and decrypts only through S3 in the region', () => {
     const json = terraformJson(registry({ siteName: 'kwun-tong-dc' }).stack);
     expect(onlyResource(json, 'aws_iam_user').name).toBe('sovereign-ml-kwun-tong-dc-model-pull');
     expect(resources(json, 'aws_iam_access_key')).toHaveLength(0);
-    const policy = JSON.parse(onlyResource(json, 'aws_iam_user_policy').policy);
-    expect(policy.Statement).toEqual([
+    const policy = parseJson(text(onlyResource(json, 'aws_iam_user_policy').policy));
+    expect(at(policy, 'Statement')).toEqual([
       { Sid: 'ReadModels', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.\w+\.arn\}\/models\/\*$/) },
       {
         Sid: 'DecryptModels', Effect: 'Allow', Action: 'kms:Decrypt', Resource: expect.stringMatching(/^\$\{aws_kms_key\.\w+\.arn\}$/),
@@ -81,14 +81,14 @@ describe('CloudModelRegistry', () => {
     const anchor = 'arn:aws:rolesanywhere:ap-east-1:111111111111:trust-anchor/0f1e2d3c-aaaa-bbbb-cccc-000000000001';
     const json = terraformJson(registry({ siteIdentity: SiteIdentity.rolesAnywhere({ trustAnchorArn: anchor }) }).stack);
     expect(resources(json, 'aws_iam_user')).toHaveLength(0);
-    const trust = JSON.parse(onlyResource(json, 'aws_iam_role').assume_role_policy);
-    expect(trust.Statement).toEqual([{
+    const trust = parseJson(text(onlyResource(json, 'aws_iam_role').assume_role_policy));
+    expect(at(trust, 'Statement')).toEqual([{
       Effect: 'Allow',
       Principal: { Service: 'rolesanywhere.amazonaws.com' },
       Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
       Condition: { ArnEquals: { 'aws:SourceArn': anchor } },
     }]);
-    expect(JSON.parse(onlyResource(json, 'aws_iam_role_policy').policy).Statement[0].Action).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(at(parseJson(text(onlyResource(json, 'aws_iam_role_policy').policy)), 'Statement.0.Action')).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
   });
 
   test('addModel uploads the file with its SHA-256 and classifies bucket and object as model artifacts', () => {

@@ -13,6 +13,7 @@ import { Boundary } from '../../../lib/residency/boundary';
 import { DataClass } from '../../../lib/residency/data-class';
 import { Location } from '../../../lib/residency/location';
 import { RuleId } from '../../../lib/residency/rule';
+import { at, parseJson } from './tf-support';
 
 const GBA_HYBRID = Boundary.regions('gba-hybrid', ['ap-east-1'], { sites: ['kwun-tong-dc'] });
 const POLICY: TerraformResidencyOptions = {
@@ -70,8 +71,8 @@ describe('TerraformResidency.enforce', () => {
       TerraformResidency.placeAt(cluster, Location.onPrem('kwun-tong-dc'));
       TerraformResidency.enforce(stack, POLICY);
       expect(() => app.synth()).not.toThrow();
-      const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'hybrid', 'cdk.tf.json'), 'utf8'));
-      expect(written.provider.kubernetes[0]['//']).toEqual({ 'sovereign-ml': { location: 'site:kwun-tong-dc' } });
+      const written = parseJson(fs.readFileSync(path.join(outdir, 'stacks', 'hybrid', 'cdk.tf.json'), 'utf8'));
+      expect(at(written, ['provider', 'kubernetes', 0, '//'])).toEqual({ 'sovereign-ml': { location: 'site:kwun-tong-dc' } });
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
@@ -216,9 +217,9 @@ describe('annotations written into the Terraform JSON', () => {
   test('placeAt, classify and declareFlow write the conventions\' // annotations and keep cdktf\'s metadata', () => {
     const { stack, server } = hybridStack({ site: 'kwun-tong-dc' });
     TerraformResidency.declareFlow(server, { kind: 'metrics', direction: 'out', target: Location.region('ap-east-1'), dataClasses: [DataClass.TELEMETRY], description: 'aggregate metrics' });
-    const json = JSON.parse(JSON.stringify(stack.toTerraform()));
-    expect(json.provider.kubernetes[0]['//']).toEqual({ 'sovereign-ml': { location: 'site:kwun-tong-dc' } });
-    expect(json.resource.kubernetes_deployment_v1.Server['//']).toEqual({
+    const json = parseJson(JSON.stringify(stack.toTerraform()));
+    expect(at(json, ['provider', 'kubernetes', 0, '//'])).toEqual({ 'sovereign-ml': { location: 'site:kwun-tong-dc' } });
+    expect(at(json, ['resource', 'kubernetes_deployment_v1', 'Server', '//'])).toEqual({
       metadata: expect.objectContaining({ path: 'hybrid/Server' }),
       'sovereign-ml': {
         dataClasses: ['inference-payload'],
@@ -235,7 +236,7 @@ describe('annotations written into the Terraform JSON', () => {
     cluster.addOverride('//.owner', 'platform-team');
     TerraformResidency.placeAt(cluster, Location.onPrem('tsuen-wan-dc'));
     TerraformResidency.placeAt(cluster, Location.onPrem('kwun-tong-dc'));
-    expect(JSON.parse(JSON.stringify(stack.toTerraform())).provider.kubernetes[0]['//']).toEqual({ owner: 'platform-team', 'sovereign-ml': { location: 'site:kwun-tong-dc' } });
+    expect(at(parseJson(JSON.stringify(stack.toTerraform())), ['provider', 'kubernetes', 0, '//'])).toEqual({ owner: 'platform-team', 'sovereign-ml': { location: 'site:kwun-tong-dc' } });
   });
 
   test.each([

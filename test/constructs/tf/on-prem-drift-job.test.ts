@@ -6,7 +6,7 @@ import { TerraformVariable, Testing } from '../../../constructs/tf/private/cdktf
 import { CronJobV1 } from '../../../constructs/tf/private/providers';
 import { ErrorCode } from '../../../lib/errors';
 import { errorOf } from '../../support/errors';
-import { annotation, newStack, onlyResource, resources, terraformJson } from './tf-support';
+import { annotation, at, list, newStack, object, onlyResource, parseJson, resources, strings, terraformJson, text } from './tf-support';
 
 const BASELINE = path.join(__dirname, '..', '..', '..', 'examples', 'hk-fraud', 'model', 'baseline.json');
 
@@ -34,8 +34,8 @@ describe('OnPremDriftJob', () => {
       spec: expect.objectContaining({ schedule: '0 * * * *', timezone: 'Etc/UTC', concurrency_policy: 'Forbid' }),
     });
     const cronJob = onlyResource(json, 'kubernetes_cron_job_v1');
-    const pod = cronJob.spec.job_template.spec.template.spec;
-    const container = pod.container[0];
+    const pod = object(at(cronJob, 'spec.job_template.spec.template.spec'));
+    const container = object(at(pod, 'container.0'));
     expect(container.command).toEqual(['node', 'sovereign-ml.js']);
     expect(container.args).toEqual([
       'drift', '--baseline', '/baseline/baseline.json', '--capture', '/capture', '--window-minutes', '60', '--window-end', 'hour',
@@ -52,11 +52,11 @@ describe('OnPremDriftJob', () => {
       { name: 'baseline', config_map: { name: expect.stringMatching(/^\$\{kubernetes_config_map_v1\.\w+\.metadata\[0\]\.name\}$/) } },
     ]));
     const configMap = onlyResource(json, 'kubernetes_config_map_v1');
-    expect(JSON.parse(configMap.data['baseline.json'])).toEqual(JSON.parse(fs.readFileSync(BASELINE, 'utf8')));
+    expect(parseJson(text(at(configMap, ['data', 'baseline.json'])))).toEqual(parseJson(fs.readFileSync(BASELINE, 'utf8')));
   });
 
   const argAfter = (json: ReturnType<typeof driftJob>['json'], flag: string) => {
-    const args: string[] = onlyResource(json, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].args;
+    const args: string[] = strings(at(onlyResource(json, 'kubernetes_cron_job_v1'), 'spec.job_template.spec.template.spec.container.0.args'));
     return args[args.indexOf(flag) + 1];
   };
 
@@ -79,7 +79,7 @@ describe('OnPremDriftJob', () => {
   });
 
   const windowEnd = (json: ReturnType<typeof driftJob>['json']) => {
-    const args: string[] = onlyResource(json, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].args;
+    const args: string[] = strings(at(onlyResource(json, 'kubernetes_cron_job_v1'), 'spec.job_template.spec.template.spec.container.0.args'));
     return args.includes('--window-end') ? args[args.indexOf('--window-end') + 1] : undefined;
   };
 
@@ -103,7 +103,7 @@ describe('OnPremDriftJob', () => {
     const stack = newStack();
     const windowMinutes = new TerraformVariable(stack, 'window_minutes', { type: 'number' }).numberValue;
     new OnPremDriftJob(stack, 'Drift', { ...props(), windowMinutes });
-    const args: string[] = onlyResource(terraformJson(stack), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].args;
+    const args: string[] = strings(at(onlyResource(terraformJson(stack), 'kubernetes_cron_job_v1'), 'spec.job_template.spec.template.spec.container.0.args'));
     expect(args[args.indexOf('--window-minutes') + 1]).toBe('${var.window_minutes}');
     expect(args).not.toContain('--window-end');
   });
@@ -128,23 +128,23 @@ describe('OnPremDriftJob', () => {
   });
 
   test('does not retry when the CLI answers drift (1) or unusable input (2)', () => {
-    const spec = onlyResource(driftJob().json, 'kubernetes_cron_job_v1').spec.job_template.spec;
+    const spec = object(at(onlyResource(driftJob().json, 'kubernetes_cron_job_v1'), 'spec.job_template.spec'));
     expect(spec.pod_failure_policy).toEqual({ rule: [{ action: 'FailJob', on_exit_codes: { container_name: 'drift', operator: 'In', values: [1, 2] } }] });
-    expect(spec.template.spec.restart_policy).toBe('Never');
+    expect(at(spec, 'template.spec.restart_policy')).toBe('Never');
   });
 
   test('runs non-root with a read-only root file system and limits', () => {
-    const pod = onlyResource(driftJob().json, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec;
+    const pod = object(at(onlyResource(driftJob().json, 'kubernetes_cron_job_v1'), 'spec.job_template.spec.template.spec'));
     expect(pod.security_context).toMatchObject({ run_as_non_root: true, seccomp_profile: { type: 'RuntimeDefault' } });
-    expect(pod.container[0].security_context).toMatchObject({ read_only_root_filesystem: true, allow_privilege_escalation: false });
-    expect(pod.container[0].resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
+    expect(at(pod, 'container.0.security_context')).toMatchObject({ read_only_root_filesystem: true, allow_privilege_escalation: false });
+    expect(at(pod, 'container.0.resources')).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
   });
 
   test('reaches only the metrics endpoint and cluster DNS, and accepts no connections', () => {
     const policy = onlyResource(driftJob().json, 'kubernetes_network_policy_v1');
-    expect(policy.spec.policy_types).toEqual(['Ingress', 'Egress']);
-    expect(policy.spec.ingress).toBeUndefined();
-    expect(policy.spec.egress).toEqual([
+    expect(at(policy, 'spec.policy_types')).toEqual(['Ingress', 'Egress']);
+    expect(at(policy, 'spec.ingress')).toBeUndefined();
+    expect(at(policy, 'spec.egress')).toEqual([
       { to: [{ ip_block: { cidr: '10.80.2.0/28' } }], ports: [{ port: '443', protocol: 'TCP' }] },
       expect.objectContaining({ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] }),
     ]);
@@ -161,9 +161,9 @@ describe('OnPremDriftJob', () => {
     const { json } = driftJob({ baseline: SiteBaseline.fromPath('/app/baseline.json'), capture: CaptureVolume.hostPath('/srv/capture'), schedule: '*/15 * * * *' });
     expect(resources(json, 'kubernetes_config_map_v1')).toHaveLength(0);
     const cronJob = onlyResource(json, 'kubernetes_cron_job_v1');
-    expect(cronJob.spec.schedule).toBe('*/15 * * * *');
-    const pod = cronJob.spec.job_template.spec.template.spec;
-    expect(pod.container[0].args.slice(0, 3)).toEqual(['drift', '--baseline', '/app/baseline.json']);
+    expect(at(cronJob, 'spec.schedule')).toBe('*/15 * * * *');
+    const pod = object(at(cronJob, 'spec.job_template.spec.template.spec'));
+    expect(list(at(pod, 'container.0.args')).slice(0, 3)).toEqual(['drift', '--baseline', '/app/baseline.json']);
     expect(pod.volume).toEqual(expect.arrayContaining([{ name: 'capture', host_path: { path: '/srv/capture', type: 'Directory' } }]));
   });
 
@@ -181,7 +181,7 @@ describe('OnPremDriftJob', () => {
     fs.writeFileSync(notBaseline, JSON.stringify({ hello: 'world' }));
     expect(errorOf(() => SiteBaseline.fromFile(notBaseline)).code).toBe(ErrorCode.INVALID_PROPS);
     const big = path.join(dir, 'big.json');
-    const doc = JSON.parse(fs.readFileSync(BASELINE, 'utf8'));
+    const doc = parseJson(fs.readFileSync(BASELINE, 'utf8'));
     fs.writeFileSync(big, JSON.stringify(doc, null, 1) + ' '.repeat(1024 * 1024));
     expect(errorOf(() => SiteBaseline.fromFile(big)).message).toMatch(/more than a ConfigMap holds.*SiteBaseline\.fromPath/);
     expect(errorOf(() => SiteBaseline.fromPath('baseline.json')).message).toMatch(/baseline path must be an absolute file path/);

@@ -4,7 +4,7 @@ import { TerraformStack, TerraformVariable, Testing } from '../../../constructs/
 import { HorizontalPodAutoscalerV2, NamespaceV1, PodDisruptionBudgetV1 } from '../../../constructs/tf/private/providers';
 import { ErrorCode } from '../../../lib/errors';
 import { errorOf } from '../../support/errors';
-import { annotation, newStack, onlyResource, resources, terraformJson } from './tf-support';
+import { annotation, at, list, newStack, object, onlyResource, resources, strings, terraformJson } from './tf-support';
 
 const MODEL: RegistryModel = {
   name: 'shipment-risk',
@@ -38,16 +38,16 @@ describe('OnPremInferenceService', () => {
       capture: { percent: number('capture_percent'), volume: capture },
     }, stack);
     const deployment = onlyResource(json, 'kubernetes_deployment_v1');
-    const args: string[] = deployment.spec.template.spec.container[0].args;
+    const args: string[] = strings(at(deployment, 'spec.template.spec.container.0.args'));
     expect(args[args.indexOf('--max-body-bytes') + 1]).toBe('${var.max_body_bytes}');
     expect(args[args.indexOf('--capture-percent') + 1]).toBe('${var.capture_percent}');
-    expect(deployment.spec.replicas).toBe('${var.min_replicas}');
+    expect(at(deployment, 'spec.replicas')).toBe('${var.min_replicas}');
   });
 
   test('runs the ONNX server on the S3 model with its SHA-256, credentials from the secret', () => {
     const { json, service: s } = service();
     const deployment = onlyResource(json, 'kubernetes_deployment_v1');
-    const container = deployment.spec.template.spec.container[0];
+    const container = object(at(deployment, 'spec.template.spec.container.0'));
     expect(container.image).toBe(PROPS.image);
     expect(container.command).toEqual(['node', 'server.js']);
     expect(container.args).toEqual([
@@ -61,10 +61,10 @@ describe('OnPremInferenceService', () => {
 
   test('captures to hourly files on the capture claim, mounted read-write at /capture, with fsGroup 1000', () => {
     const volume = CaptureVolume.persistentVolumeClaim('shipment-risk-capture', { accessModes: [VolumeAccessMode.READ_WRITE_MANY] });
-    const pod = onlyResource(service({ capture: { percent: 20, volume } }).json, 'kubernetes_deployment_v1').spec.template.spec;
-    const container = pod.container[0];
-    expect(container.args.slice(-4)).toEqual(['--capture-dir', '/capture', '--capture-percent', '20']);
-    expect(container.args.filter((a: string) => a === '--capture-percent')).toHaveLength(1);
+    const pod = object(at(onlyResource(service({ capture: { percent: 20, volume } }).json, 'kubernetes_deployment_v1'), 'spec.template.spec'));
+    const container = object(at(pod, 'container.0'));
+    expect(list(container.args).slice(-4)).toEqual(['--capture-dir', '/capture', '--capture-percent', '20']);
+    expect(list(container.args).filter((a) => a === '--capture-percent')).toHaveLength(1);
     expect(container.volume_mount).toEqual([
       { name: 'tmp', mount_path: '/tmp' },
       { name: 'capture', mount_path: '/capture', read_only: false },
@@ -78,21 +78,21 @@ describe('OnPremInferenceService', () => {
       seccomp_profile: { type: 'RuntimeDefault' },
     });
     // The root file system stays read-only: only the volumes are writable.
-    expect(container.security_context.read_only_root_filesystem).toBe(true);
+    expect(at(container, 'security_context.read_only_root_filesystem')).toBe(true);
   });
 
   test('captures nothing without a capture volume, and mounts none', () => {
-    const pod = onlyResource(service().json, 'kubernetes_deployment_v1').spec.template.spec;
-    expect(pod.container[0].args).not.toContain('--capture-dir');
-    expect(pod.container[0].args.slice(-2)).toEqual(['--capture-percent', '0']);
-    expect(pod.volume.map((v: { name: string }) => v.name)).toEqual(['tmp']);
-    expect(pod.security_context.fs_group_change_policy).toBeUndefined();
+    const pod = object(at(onlyResource(service().json, 'kubernetes_deployment_v1'), 'spec.template.spec'));
+    expect(at(pod, 'container.0.args')).not.toContain('--capture-dir');
+    expect(list(at(pod, 'container.0.args')).slice(-2)).toEqual(['--capture-percent', '0']);
+    expect(list(pod.volume).map((v) => object(v).name)).toEqual(['tmp']);
+    expect(at(pod, 'security_context.fs_group_change_policy')).toBeUndefined();
   });
 
   test('takes a ReadWriteOnce claim with one replica, and a claim whose access modes are unknown with several', () => {
     const rwo = CaptureVolume.persistentVolumeClaim('capture', { accessModes: [VolumeAccessMode.READ_WRITE_ONCE] });
     const one = onlyResource(service({ capture: { percent: 5, volume: rwo }, scaling: { minReplicas: 1, maxReplicas: 1 } }).json, 'kubernetes_deployment_v1');
-    expect(one.spec.template.spec.container[0].args.slice(-4)).toEqual(['--capture-dir', '/capture', '--capture-percent', '5']);
+    expect(list(at(one, 'spec.template.spec.container.0.args')).slice(-4)).toEqual(['--capture-dir', '/capture', '--capture-percent', '5']);
     expect(() => service({ capture: { percent: 5, volume: CaptureVolume.persistentVolumeClaim('capture') } })).not.toThrow();
   });
 
@@ -125,22 +125,22 @@ describe('OnPremInferenceService', () => {
     const host = CaptureVolume.hostPath('/srv/capture');
     expect(errorOf(() => service({ capture: { percent: 20, volume: host } })).message)
       .toMatch(/props\.capture\.volume is a host path, which the `restricted` Pod Security Standard .* forbids; .*, got "host path \\"\/srv\/capture\\""/);
-    const pod = onlyResource(service({ capture: { percent: 20, volume: host }, createNamespace: false }).json, 'kubernetes_deployment_v1').spec.template.spec;
+    const pod = object(at(onlyResource(service({ capture: { percent: 20, volume: host }, createNamespace: false }).json, 'kubernetes_deployment_v1'), 'spec.template.spec'));
     expect(pod.volume).toContainEqual({ name: 'capture', host_path: { path: '/srv/capture', type: 'Directory' } });
   });
 
   test('probes the health routes and sets requests and limits', () => {
-    const container = onlyResource(service().json, 'kubernetes_deployment_v1').spec.template.spec.container[0];
-    expect(container.readiness_probe.http_get).toEqual({ path: '/v2/health/ready', port: '8080' });
-    expect(container.liveness_probe.http_get).toEqual({ path: '/v2/health/live', port: '8080' });
+    const container = object(at(onlyResource(service().json, 'kubernetes_deployment_v1'), 'spec.template.spec.container.0'));
+    expect(at(container, 'readiness_probe.http_get')).toEqual({ path: '/v2/health/ready', port: '8080' });
+    expect(at(container, 'liveness_probe.http_get')).toEqual({ path: '/v2/health/live', port: '8080' });
     expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } });
   });
 
   test('runs non-root with a read-only root file system and a writable /tmp', () => {
-    const pod = onlyResource(service().json, 'kubernetes_deployment_v1').spec.template.spec;
+    const pod = object(at(onlyResource(service().json, 'kubernetes_deployment_v1'), 'spec.template.spec'));
     expect(pod.security_context).toMatchObject({ run_as_non_root: true, run_as_user: '1000', seccomp_profile: { type: 'RuntimeDefault' } });
     expect(pod.automount_service_account_token).toBe(false);
-    const container = pod.container[0];
+    const container = object(at(pod, 'container.0'));
     expect(container.security_context).toMatchObject({ read_only_root_filesystem: true, allow_privilege_escalation: false, capabilities: { drop: ['ALL'] } });
     expect(container.volume_mount).toEqual([{ name: 'tmp', mount_path: '/tmp' }]);
     expect(pod.volume).toEqual([{ name: 'tmp', empty_dir: { size_limit: '2Gi' } }]);
@@ -153,12 +153,12 @@ describe('OnPremInferenceService', () => {
     expect(synthesized).toHaveResourceWithProperties(HorizontalPodAutoscalerV2, { spec: expect.objectContaining({ min_replicas: 3, max_replicas: 9 }) });
     expect(synthesized).toHaveResource(PodDisruptionBudgetV1);
     const deployment = onlyResource(json, 'kubernetes_deployment_v1');
-    expect(deployment.spec.replicas).toBe('3');
+    expect(at(deployment, 'spec.replicas')).toBe('3');
     expect(deployment.lifecycle).toEqual({ ignore_changes: ['spec[0].replicas'] });
     const hpa = onlyResource(json, 'kubernetes_horizontal_pod_autoscaler_v2');
-    expect(hpa.spec.scale_target_ref).toMatchObject({ kind: 'Deployment', name: expect.stringMatching(/^\$\{kubernetes_deployment_v1\.\w+\.metadata\[0\]\.name\}$/) });
-    expect(hpa.spec.metric).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', average_utilization: 60 } } }]);
-    const selector = onlyResource(json, 'kubernetes_deployment_v1').spec.selector.match_labels;
+    expect(at(hpa, 'spec.scale_target_ref')).toMatchObject({ kind: 'Deployment', name: expect.stringMatching(/^\$\{kubernetes_deployment_v1\.\w+\.metadata\[0\]\.name\}$/) });
+    expect(at(hpa, 'spec.metric')).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', average_utilization: 60 } } }]);
+    const selector = at(onlyResource(json, 'kubernetes_deployment_v1'), 'spec.selector.match_labels');
     expect(onlyResource(json, 'kubernetes_pod_disruption_budget_v1').spec).toEqual({ max_unavailable: '1', selector: { match_labels: selector } });
     expect(onlyResource(json, 'kubernetes_service_v1').spec).toMatchObject({ type: 'ClusterIP', selector, port: [expect.objectContaining({ port: 8080, target_port: 'http' })] });
   });
@@ -167,13 +167,13 @@ describe('OnPremInferenceService', () => {
     const { json, service: s } = service({ namespace: 'shipment-risk', createNamespace: false });
     expect(resources(json, 'kubernetes_namespace_v1')).toHaveLength(0);
     expect(s.namespaceName).toBe('shipment-risk');
-    expect(onlyResource(json, 'kubernetes_deployment_v1').metadata.namespace).toBe('shipment-risk');
+    expect(at(onlyResource(json, 'kubernetes_deployment_v1'), 'metadata.namespace')).toBe('shipment-risk');
   });
 
   test('network policy: egress only to the registry and metrics endpoints and cluster DNS', () => {
     const policy = onlyResource(service({ allowedClientCidrs: ['10.60.0.0/16'] }).json, 'kubernetes_network_policy_v1');
-    expect(policy.spec.policy_types).toEqual(['Ingress', 'Egress']);
-    expect(policy.spec.egress).toEqual([
+    expect(at(policy, 'spec.policy_types')).toEqual(['Ingress', 'Egress']);
+    expect(at(policy, 'spec.egress')).toEqual([
       { to: [{ ip_block: { cidr: '10.80.1.0/28' } }], ports: [{ port: '443', protocol: 'TCP' }] },
       { to: [{ ip_block: { cidr: '10.80.2.0/28' } }], ports: [{ port: '443', protocol: 'TCP' }] },
       {
@@ -181,7 +181,7 @@ describe('OnPremInferenceService', () => {
         ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }],
       },
     ]);
-    expect(policy.spec.ingress).toEqual([{ from: [{ pod_selector: {} }, { ip_block: { cidr: '10.60.0.0/16' } }], ports: [{ port: '8080', protocol: 'TCP' }] }]);
+    expect(at(policy, 'spec.ingress')).toEqual([{ from: [{ pod_selector: {} }, { ip_block: { cidr: '10.60.0.0/16' } }], ports: [{ port: '8080', protocol: 'TCP' }] }]);
   });
 
   test('the deployment holds inference payloads and pulls the model from the region of another stack', () => {
@@ -198,7 +198,7 @@ describe('OnPremInferenceService', () => {
     const model = registry.addModel('Model', { path: path.join(__dirname, '..', '..', '..', 'examples', 'hk-fraud', 'model', 'fraud.onnx'), name: 'fraud', version: '1' });
     const { json } = service({ model }, stack);
     const bucketName = Object.keys(json.resource!.aws_s3_bucket!)[0];
-    expect(annotation(onlyResource(json, 'kubernetes_deployment_v1'))?.flows?.[0]?.target).toBe(`\${aws_s3_bucket.${bucketName}.arn}`);
+    expect(at(annotation(onlyResource(json, 'kubernetes_deployment_v1')), 'flows.0.target')).toBe(`\${aws_s3_bucket.${bucketName}.arn}`);
   });
 
   test('fails when the image is not pinned', () => {

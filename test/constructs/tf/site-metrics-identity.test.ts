@@ -1,7 +1,7 @@
 import { SiteIdentity, SiteMetricsIdentity } from '../../../constructs/tf';
 import { ErrorCode } from '../../../lib/errors';
 import { errorOf } from '../../support/errors';
-import { newStack, onlyResource, resources, terraformJson } from './tf-support';
+import { at, newStack, onlyResource, parseJson, resources, terraformJson, text } from './tf-support';
 
 describe('SiteMetricsIdentity', () => {
   test('may only put metrics of one namespace in one region', () => {
@@ -9,7 +9,7 @@ describe('SiteMetricsIdentity', () => {
     new SiteMetricsIdentity(stack, 'Metrics', { region: 'ap-east-1', siteName: 'kwun-tong-dc' });
     const json = terraformJson(stack);
     expect(onlyResource(json, 'aws_iam_user').name).toBe('sovereign-ml-kwun-tong-dc-metrics');
-    expect(JSON.parse(onlyResource(json, 'aws_iam_user_policy').policy).Statement).toEqual([{
+    expect(at(parseJson(text(onlyResource(json, 'aws_iam_user_policy').policy)), 'Statement')).toEqual([{
       Sid: 'PutDriftMetrics',
       Effect: 'Allow',
       Action: 'cloudwatch:PutMetricData',
