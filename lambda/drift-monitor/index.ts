@@ -17,6 +17,8 @@
  * A failed drift action is logged at ERROR and reported (`actions[].status = 'failed'`) in
  * the report and the returned summary; the report and metrics are written regardless, and
  * the invocation does not throw (a retry would run the whole window again).
+ * Likewise a failed cleanup of the distributed job's work objects, after the report is
+ * written, is logged at WARN and does not fail `reduce`.
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
@@ -110,7 +112,19 @@ export async function handler(event: DriftMonitorEvent | DistributedDriftEvent =
       const { result, workKeys } = await reducePartials(baseline, { ...location(config, windowEnd), workPrefix: event.workPrefix, ...(config.policy ? { policy: config.policy } : {}) }, s3Deps(s3));
       const summary = await finish(config, result);
       // Only after the report is written: a failed reduce can be retried from the partials.
-      await deleteWork(config.bucket, workKeys, s3Deps(s3));
+      // Once it is written (and the drift actions started), a failed cleanup must not fail
+      // the execution: that would raise the failure alarm for a window whose report is fine,
+      // and a re-run would run the drift actions again. Leftovers are only a cost: the
+      // library's capture bucket (constructs/aws/private/secure-bucket.ts) expires every
+      // object after the capture retention (90 days by default) and noncurrent versions
+      // after 30 days; a bucket brought by the user expires them by its own rules, if any.
+      try {
+        await deleteWork(config.bucket, workKeys, s3Deps(s3));
+      } catch (e) {
+        logger.warn('drift work objects not deleted; the bucket lifecycle expires them', {
+          bucket: config.bucket, workPrefix: event.workPrefix, keys: workKeys.length, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+        });
+      }
       return summary;
     }
     default: {

@@ -209,11 +209,34 @@ describe('handler modes over S3', () => {
     expect(deletes[0]!.args[0].input.Delete!.Objects!.map((o) => o.Key)).toEqual([plan.manifestKey, partialKeyOf(plan.workPrefix, 0), partialKeyOf(plan.workPrefix, 1)]);
   });
 
-  test('a failed delete fails the reduce after the report is written, so a retry can run again', async () => {
+  test('a failed delete after the report is written is a WARN, and the reduce still returns the summary', async () => {
     s3.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'drift-work/x', Code: 'AccessDenied', Message: 'Access Denied' }] });
+    const logged: string[] = [];
+    const capture = (chunk: string | Uint8Array): boolean => {
+      logged.push(String(chunk));
+      return true;
+    };
+    jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+    jest.spyOn(process.stderr, 'write').mockImplementation(capture);
     const plan = await handler({ mode: 'plan', input: { windowEnd: WINDOW_END.toISOString() }, executionStartTime: '2026-11-24T12:00:00.000Z' });
-    await expect(handler({ mode: 'reduce', workPrefix: plan.workPrefix, windowEnd: plan.windowEnd })).rejects.toThrow('DeleteObjects failed for 1 key(s), first drift-work/x: AccessDenied Access Denied');
-    expect(store.has('drift-reports/hk-claims-fraud/2026-11-24T10:00:00.000Z.json')).toBe(true);
+    const manifest = JSON.parse(store.get(plan.manifestKey)!) as ManifestBatch[];
+    for (const batch of manifest) await handler({ mode: 'partial', workPrefix: plan.workPrefix, batch });
+
+    const summary = await handler({ mode: 'reduce', workPrefix: plan.workPrefix, windowEnd: plan.windowEnd });
+
+    expect(summary).toMatchObject({
+      model: 'hk-claims-fraud', status: 'ok', datasetDrift: true, objects: 4,
+      reportUri: `s3://${BUCKET}/drift-reports/hk-claims-fraud/2026-11-24T10:00:00.000Z.json`,
+    });
+    const single = await runDriftJob({ ...location, baseline: fx.baseline }, folderDeps(fx.root));
+    const report = JSON.parse(store.get('drift-reports/hk-claims-fraud/2026-11-24T10:00:00.000Z.json')!) as { report: unknown };
+    expect(report.report).toEqual(single.report);
+    const warnings = logged.flatMap((c) => c.split('\n')).filter((l) => l.includes('drift work objects not deleted')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({
+      level: 'WARN', bucket: BUCKET, workPrefix: plan.workPrefix, keys: 3,
+      error: 'Error: DeleteObjects failed for 1 key(s), first drift-work/x: AccessDenied Access Denied',
+    });
   });
 
   test('fails when OBJECTS_PER_BATCH is not a positive integer', async () => {
