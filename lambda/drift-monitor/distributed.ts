@@ -1,8 +1,8 @@
 /**
  * The drift job split for a Step Functions Distributed Map: `plan` lists the window's
  * capture objects and writes a manifest of batches, one `partial` per batch builds the
- * windows of its objects and writes them as JSON, and `reduce` merges every partial and
- * evaluates the result. The windows merge exactly, so the report is the one a single run
+ * windows of its objects and writes them as JSON, and `reduce` merges the partial of every
+ * batch Plan produced and evaluates the result. The windows merge exactly, so the report is the one a single run
  * over all objects would give.
  *
  * Everything lives under a work prefix of the capture bucket (in the boundary, encrypted
@@ -120,18 +120,29 @@ export async function buildPartial(
 }
 
 /**
- * Merges every partial of the window (in index order) and evaluates it. With no partials
- * (an empty window) the result is that of an empty window: insufficient data.
+ * Merges the partials of exactly the `batches` Plan produced (in index order) and
+ * evaluates them. Other objects under `partials/` (left by an earlier run of the same
+ * window with another batch size) are not merged, only deleted with the work objects.
+ * With no batches (an empty window) the result is that of an empty window: insufficient data.
  * @returns the result and the work keys to delete once the report is written
+ * @throws SovereignMlError INVALID_PROPS when `batches` is not a non-negative integer, or
+ *   when a batch's partial is missing (checked before any partial is read)
  */
 export async function reducePartials(
   baseline: BaselineDocument,
-  input: WindowLocation & { readonly workPrefix: string; readonly policy?: DriftPolicy },
+  input: WindowLocation & { readonly workPrefix: string; readonly batches: number; readonly policy?: DriftPolicy },
   deps: DistributedJobDeps,
 ): Promise<{ readonly result: DriftJobResult; readonly workKeys: string[] }> {
-  const partialKeys: string[] = [];
-  for await (const key of deps.listKeys(input.bucket, `${input.workPrefix}partials/`)) partialKeys.push(key);
-  partialKeys.sort();
+  if (!Number.isInteger(input.batches) || input.batches < 0) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `batches must be a non-negative integer, got ${JSON.stringify(input.batches)}`);
+  }
+  const partialKeys = Array.from({ length: input.batches }, (_, i) => partialKeyOf(input.workPrefix, i));
+  const listed = new Set<string>();
+  for await (const key of deps.listKeys(input.bucket, `${input.workPrefix}partials/`)) listed.add(key);
+  const missing = partialKeys.filter((k) => !listed.has(k));
+  if (missing.length > 0) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `${missing.length} of ${input.batches} partial(s) of ${input.workPrefix} are missing, first ${missing[0]}: a child did not write its partial`);
+  }
   // One partial in memory at a time besides the running merge: a partial holds up to a
   // full sample per feature, and a big window has many.
   let merged: PartialWindows | undefined;
@@ -149,7 +160,7 @@ export async function reducePartials(
     windowStart: new Date(input.windowEnd.getTime() - input.windowMinutes * 60_000),
     windowEnd: input.windowEnd,
   };
-  return { result, workKeys: [`${input.workPrefix}manifest.json`, ...partialKeys] };
+  return { result, workKeys: [`${input.workPrefix}manifest.json`, ...[...listed].sort()] };
 }
 
 /** Deletes the work objects, 1,000 keys per request (the DeleteObjects limit). */

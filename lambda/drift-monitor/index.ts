@@ -46,7 +46,7 @@ export interface DriftMonitorEvent {
 export type DistributedDriftEvent =
   | { readonly mode: 'plan'; readonly input?: { readonly windowEnd?: string }; readonly executionStartTime: string }
   | { readonly mode: 'partial'; readonly workPrefix: string; readonly batch: ManifestBatch }
-  | { readonly mode: 'reduce'; readonly workPrefix: string; readonly windowEnd: string };
+  | { readonly mode: 'reduce'; readonly workPrefix: string; readonly windowEnd: string; readonly batches: number };
 
 /** Outcome of one drift action. */
 export type DriftActionOutcome =
@@ -109,7 +109,7 @@ export async function handler(event: DriftMonitorEvent | DistributedDriftEvent =
     }
     case 'reduce': {
       const windowEnd = parseWindowEnd(event.windowEnd, 'windowEnd');
-      const { result, workKeys } = await reducePartials(baseline, { ...location(config, windowEnd), workPrefix: event.workPrefix, ...(config.policy ? { policy: config.policy } : {}) }, s3Deps(s3));
+      const { result, workKeys } = await reducePartials(baseline, { ...location(config, windowEnd), workPrefix: event.workPrefix, batches: event.batches, ...(config.policy ? { policy: config.policy } : {}) }, s3Deps(s3));
       const summary = await finish(config, result);
       // Only after the report is written: a failed reduce can be retried from the partials.
       // Once it is written (and the drift actions started), a failed cleanup must not fail

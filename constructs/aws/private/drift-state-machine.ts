@@ -76,6 +76,8 @@ export class DriftStateMachine extends Construct {
       mode: 'reduce',
       workPrefix: sfn.JsonPath.stringAt('$.workPrefix'),
       windowEnd: sfn.JsonPath.stringAt('$.windowEnd'),
+      // Plan's output (the Map discards its result): Reduce merges exactly these batches.
+      batches: sfn.JsonPath.numberAt('$.batches'),
     }, 'Merge the partials, write the report and metrics, run the drift actions');
 
     // Execution data holds object keys and counts, never payloads; it is still left out

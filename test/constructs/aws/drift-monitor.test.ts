@@ -319,7 +319,9 @@ describe('DriftEngine.distributedMap', () => {
     });
     expect(map!.ItemReader!.Resource).toMatch(/:states:::s3:getObject$/);
     expect(map!.ItemProcessor!.States.Partial).toMatchObject({ Resource: 'JOB', OutputPath: '$.index' });
-    expect(reduce).toMatchObject({ Type: 'Task', Resource: 'JOB', Parameters: { mode: 'reduce', 'workPrefix.$': '$.workPrefix', 'windowEnd.$': '$.windowEnd' } });
+    expect(reduce).toMatchObject({ Type: 'Task', Resource: 'JOB', Parameters: { mode: 'reduce', 'workPrefix.$': '$.workPrefix', 'windowEnd.$': '$.windowEnd', 'batches.$': '$.batches' } });
+    // Exactly these fields: Reduce merges the batches Plan counted, passed on by the Map (ResultPath null).
+    expect(Object.keys(reduce!.Parameters!).sort()).toEqual(['batches.$', 'mode', 'windowEnd.$', 'workPrefix.$']);
     expect(definition.TimeoutSeconds).toBe(3600);
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       TracingConfiguration: { Enabled: true },

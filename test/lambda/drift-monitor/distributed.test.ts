@@ -86,7 +86,7 @@ describe('plan, partials and reduce', () => {
       expect(out.partialKey).toBe(partialKeyOf(plan.workPrefix, batch.index));
       expect(out.objects).toBe(batch.keys.length);
     }
-    const { result, workKeys } = await reducePartials(fx.baseline, { ...location, workPrefix: plan.workPrefix }, deps);
+    const { result, workKeys } = await reducePartials(fx.baseline, { ...location, workPrefix: plan.workPrefix, batches: plan.batches }, deps);
 
     expect(result.report).toEqual(single.report);
     expect(result.objects).toBe(single.objects);
@@ -105,12 +105,62 @@ describe('plan, partials and reduce', () => {
     const plan = await planWindow({ ...location, objectsPerBatch: 2 }, deps);
     const manifest = JSON.parse(deps.store.get(plan.manifestKey)!) as ManifestBatch[];
     for (const batch of [...manifest, manifest[0]!]) await buildPartial(fx.baseline, { format: 'onnx', bucket: BUCKET, workPrefix: plan.workPrefix, batch }, deps);
-    const { result } = await reducePartials(fx.baseline, { ...location, workPrefix: plan.workPrefix }, deps);
+    const { result } = await reducePartials(fx.baseline, { ...location, workPrefix: plan.workPrefix, batches: plan.batches }, deps);
     expect(result.objects).toBe(4);
   });
 
-  test('reduce without partials is an empty window: insufficient data', async () => {
-    const { result, workKeys } = await reducePartials(fx.baseline, { ...location, workPrefix: 'drift-work/hk-claims-fraud/none/' }, storeDeps());
+  test('merges only the batches Plan produced: a stale partial of an earlier run with smaller batches is ignored, and deleted', async () => {
+    const single = await runDriftJob({ ...location, baseline: fx.baseline }, folderDeps(fx.root));
+    const deps = storeDeps();
+    // An earlier run of the same window, one object per batch: partials 0 to 3.
+    const earlier = await planWindow({ ...location, objectsPerBatch: 1 }, deps);
+    for (const batch of JSON.parse(deps.store.get(earlier.manifestKey)!) as ManifestBatch[]) {
+      await buildPartial(fx.baseline, { format: 'onnx', bucket: BUCKET, workPrefix: earlier.workPrefix, batch }, deps);
+    }
+    // The re-run, two objects per batch, overwrites partials 0 and 1 only.
+    const plan = await planWindow({ ...location, objectsPerBatch: 2 }, deps);
+    expect(plan.workPrefix).toBe(earlier.workPrefix);
+    expect(plan.batches).toBe(2);
+    for (const batch of JSON.parse(deps.store.get(plan.manifestKey)!) as ManifestBatch[]) {
+      await buildPartial(fx.baseline, { format: 'onnx', bucket: BUCKET, workPrefix: plan.workPrefix, batch }, deps);
+    }
+    expect([...deps.store.keys()].filter((k) => k.includes('/partials/'))).toHaveLength(4);
+
+    const { result, workKeys } = await reducePartials(fx.baseline, { ...location, workPrefix: plan.workPrefix, batches: plan.batches }, deps);
+
+    expect(result.objects).toBe(4);
+    expect(result.stats.rowsAnalyzed).toBe(single.stats.rowsAnalyzed);
+    expect(result.report).toEqual(single.report);
+    const prefix = 'drift-work/hk-claims-fraud/2026-11-24T10:00:00.000Z/';
+    expect(workKeys).toEqual([
+      `${prefix}manifest.json`, `${prefix}partials/000000.json`, `${prefix}partials/000001.json`, `${prefix}partials/000002.json`, `${prefix}partials/000003.json`,
+    ]);
+  });
+
+  test('fails, naming it, when a batch\'s partial is missing, before reading any partial', async () => {
+    const deps = storeDeps();
+    const plan = await planWindow({ ...location, objectsPerBatch: 1 }, deps);
+    const manifest = JSON.parse(deps.store.get(plan.manifestKey)!) as ManifestBatch[];
+    for (const batch of manifest.filter((b) => b.index !== 2)) await buildPartial(fx.baseline, { format: 'onnx', bucket: BUCKET, workPrefix: plan.workPrefix, batch }, deps);
+    const opened: string[] = [];
+    const openObject = deps.openObject.bind(deps);
+    deps.openObject = async (bucket, key) => {
+      opened.push(key);
+      return openObject(bucket, key);
+    };
+    await expect(reducePartials(fx.baseline, { ...location, workPrefix: plan.workPrefix, batches: plan.batches }, deps)).rejects.toThrow(
+      '1 of 4 partial(s) of drift-work/hk-claims-fraud/2026-11-24T10:00:00.000Z/ are missing, first drift-work/hk-claims-fraud/2026-11-24T10:00:00.000Z/partials/000002.json: a child did not write its partial',
+    );
+    expect(opened).toEqual([]);
+  });
+
+  test.each([-1, 1.5, undefined])('fails when batches is %p', async (batches) => {
+    await expect(reducePartials(fx.baseline, { ...location, workPrefix: 'drift-work/hk-claims-fraud/x/', batches: batches as number }, storeDeps()))
+      .rejects.toThrow(`batches must be a non-negative integer, got ${JSON.stringify(batches)}`);
+  });
+
+  test('reduce of no batches is an empty window: insufficient data', async () => {
+    const { result, workKeys } = await reducePartials(fx.baseline, { ...location, workPrefix: 'drift-work/hk-claims-fraud/none/', batches: 0 }, storeDeps());
     expect(result.report).toEqual({ status: 'insufficient-data', records: 0, minRecords: 100 });
     expect(workKeys).toEqual(['drift-work/hk-claims-fraud/none/manifest.json']);
   });
@@ -193,7 +243,7 @@ describe('handler modes over S3', () => {
     const plan = await handler({ mode: 'plan', input: { windowEnd: WINDOW_END.toISOString() }, executionStartTime: '2026-11-24T12:00:00.000Z' });
     const manifest = JSON.parse(store.get(plan.manifestKey)!) as ManifestBatch[];
     for (const batch of manifest) await handler({ mode: 'partial', workPrefix: plan.workPrefix, batch });
-    const summary = await handler({ mode: 'reduce', workPrefix: plan.workPrefix, windowEnd: plan.windowEnd });
+    const summary = await handler({ mode: 'reduce', workPrefix: plan.workPrefix, windowEnd: plan.windowEnd, batches: plan.batches });
 
     expect(summary).toMatchObject({
       model: 'hk-claims-fraud', status: 'ok', datasetDrift: true, driftedFeatures: ['f0', 'f1'], objects: 4, objectsCorrupt: 1, linesRejected: 3,
@@ -222,7 +272,7 @@ describe('handler modes over S3', () => {
     const manifest = JSON.parse(store.get(plan.manifestKey)!) as ManifestBatch[];
     for (const batch of manifest) await handler({ mode: 'partial', workPrefix: plan.workPrefix, batch });
 
-    const summary = await handler({ mode: 'reduce', workPrefix: plan.workPrefix, windowEnd: plan.windowEnd });
+    const summary = await handler({ mode: 'reduce', workPrefix: plan.workPrefix, windowEnd: plan.windowEnd, batches: plan.batches });
 
     expect(summary).toMatchObject({
       model: 'hk-claims-fraud', status: 'ok', datasetDrift: true, objects: 4,
@@ -237,6 +287,20 @@ describe('handler modes over S3', () => {
       level: 'WARN', bucket: BUCKET, workPrefix: plan.workPrefix, keys: 3,
       error: 'Error: DeleteObjects failed for 1 key(s), first drift-work/x: AccessDenied Access Denied',
     });
+  });
+
+  test('a reduce with a missing partial fails before writing the report or deleting anything', async () => {
+    const plan = await handler({ mode: 'plan', input: { windowEnd: WINDOW_END.toISOString() }, executionStartTime: '2026-11-24T12:00:00.000Z' });
+    const manifest = JSON.parse(store.get(plan.manifestKey)!) as ManifestBatch[];
+    expect(manifest).toHaveLength(2);
+    await handler({ mode: 'partial', workPrefix: plan.workPrefix, batch: manifest[0]! });
+    const puts = s3.commandCalls(PutObjectCommand).length;
+
+    await expect(handler({ mode: 'reduce', workPrefix: plan.workPrefix, windowEnd: plan.windowEnd, batches: plan.batches }))
+      .rejects.toThrow(`1 of 2 partial(s) of ${plan.workPrefix} are missing, first ${plan.workPrefix}partials/000001.json`);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(puts);
+    expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
+    expect(store.has('drift-reports/hk-claims-fraud/2026-11-24T10:00:00.000Z.json')).toBe(false);
   });
 
   test('fails when OBJECTS_PER_BATCH is not a positive integer', async () => {
