@@ -52,10 +52,12 @@ export interface OnPremDriftJobProps {
    * the `windowMinutes` before the run starts (`--window-minutes`). The CLI reads whole
    * UTC hour partitions, so a window is widened to the hours it touches.
    *
-   * A whole-hour window on a schedule whose interval is whole hours (or has no fixed
-   * interval) ends at the start of the hour the run starts in (`--window-end hour`): each
-   * run reads only complete hours, and consecutive runs read each hour once. Other windows
-   * end when the run starts, and runs less than an hour apart read the current hour again.
+   * A whole-hour window on a schedule that runs at most once an hour (an interval of whole
+   * hours, or a single minute such as `15 9 * * 1-5`) ends at the start of the hour the run
+   * starts in (`--window-end hour`): each run reads only complete hours, and consecutive
+   * runs read each hour once. Other windows end when the run starts, and runs less than an
+   * hour apart read the current hour again (a schedule such as `0,30 * * * *` ending at the
+   * hour would send the same finished hour's metrics twice).
    *
    * When the schedule has a fixed interval (`@hourly`, `@daily`, every N minutes, a fixed
    * minute every hour or every N hours, a fixed time every day), the window must be at least
@@ -151,16 +153,42 @@ function scheduleIntervalMinutes(schedule: string): number | undefined {
   return hours !== undefined ? hours * 60 : undefined;
 }
 
+/** The five fields of the macros the schema accepts, as cron defines them. */
+const MACROS: Record<string, string> = {
+  '@hourly': '0 * * * *', '@daily': '0 0 * * *', '@weekly': '0 0 * * 0', '@monthly': '0 0 1 * *', '@yearly': '0 0 1 1 *',
+};
+
+/** The minute and hour fields of a schedule (a macro spelled out); undefined when it does not have five fields. */
+function minuteAndHour(schedule: string): { minute: string; hour: string } | undefined {
+  const s = schedule.trim();
+  const fields = (MACROS[s] ?? s).split(/\s+/);
+  return fields.length === 5 ? { minute: fields[0]!, hour: fields[1]! } : undefined;
+}
+
+/** Whether a cron field is a single literal number: the schedule fires at one value of it. */
+function isSingle(field: string): boolean {
+  return /^\d+$/.test(field);
+}
+
+/** Whether a schedule runs at most once an hour: a single minute (whatever the hours and days). */
+function runsAtMostHourly(schedule: string): boolean {
+  const f = minuteAndHour(schedule);
+  return f !== undefined && isSingle(f.minute);
+}
+
+/** Whether a schedule runs at most once a day: a single minute and a single hour (whatever the days). */
+function runsAtMostDaily(schedule: string): boolean {
+  const f = minuteAndHour(schedule);
+  return f !== undefined && isSingle(f.minute) && isSingle(f.hour);
+}
+
 /**
  * The default window of a schedule without a fixed interval: a schedule that runs at most
  * once a day (a fixed hour on some days, or weekly and rarer) gets the longest window, a
  * day; any other (several times an hour or a day, on irregular minutes) an hour.
  */
 function irregularWindowMinutes(schedule: string): number {
-  const s = schedule.trim();
-  if (['@weekly', '@monthly', '@yearly'].includes(s)) return WINDOW_BOUNDS.max;
-  const fields = s.split(/\s+/);
-  return fields.length === 5 && /^\d+$/.test(fields[0]!) && /^\d+$/.test(fields[1]!) ? WINDOW_BOUNDS.max : 60;
+  return runsAtMostDaily(schedule) ? WINDOW_BOUNDS.max : 60;
 }
 
 /**
@@ -192,8 +220,10 @@ export class OnPremDriftJob extends Construct {
     const interval = isUnresolved(p.schedule) ? undefined : scheduleIntervalMinutes(p.schedule);
     const windowMinutes = p.windowMinutes
       ?? (interval !== undefined ? Math.min(Math.max(interval, WINDOW_BOUNDS.min), WINDOW_BOUNDS.max) : irregularWindowMinutes(p.schedule));
-    // Whole hours on an hourly grid: end at the hour so that runs read complete, disjoint hours.
-    const wholeHours = !isUnresolved(windowMinutes) && windowMinutes % 60 === 0 && (interval === undefined || interval % 60 === 0);
+    // Whole hours, at most one run an hour: end at the hour so that runs read complete, disjoint hours.
+    // Runs more often than hourly would each read the same finished hour and send its metrics again.
+    const atMostHourly = !isUnresolved(p.schedule) && (interval !== undefined ? interval % 60 === 0 : runsAtMostHourly(p.schedule));
+    const wholeHours = !isUnresolved(windowMinutes) && windowMinutes % 60 === 0 && atMostHourly;
 
     const volumes: Array<Record<string, unknown>> = [
       { name: 'capture', ...p.capture._volumeSource() },

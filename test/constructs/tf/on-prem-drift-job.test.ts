@@ -84,12 +84,17 @@ describe('OnPremDriftJob', () => {
   };
 
   test.each([
-    // [schedule, windowMinutes, --window-end]: whole hours on an hourly grid end at the hour.
+    // [schedule, windowMinutes, --window-end]: whole hours, at most one run an hour, end at the hour.
     ['0 * * * *', undefined, 'hour'],
     ['5 */6 * * *', undefined, 'hour'],
     ['30 2 * * *', undefined, 'hour'],
     ['0 9 * * 1-5', undefined, 'hour'], // no fixed interval, a day's window
-    ['0,30 * * * *', undefined, 'hour'], // no fixed interval, an hour's window
+    ['15 9 * * 1-5', undefined, 'hour'], // no fixed interval, one minute: at most hourly
+    ['0 8-18 * * *', undefined, 'hour'], // no fixed interval, one minute of several hours
+    ['@weekly', undefined, 'hour'],
+    ['0,30 * * * *', undefined, undefined], // twice an hour: ending at the hour would send the same finished hour twice
+    ['* * * * *', undefined, undefined], // every minute
+    ['0,30 * * * *', 120, undefined],
     ['0 * * * *', 180, 'hour'],
     ['*/15 * * * *', 60, undefined], // four runs an hour: ending at the hour would repeat one window
     ['*/15 * * * *', undefined, undefined],
@@ -97,6 +102,15 @@ describe('OnPremDriftJob', () => {
     ['0 * * * *', 90, undefined],
   ] as const)('schedule %s, windowMinutes %s: --window-end %s', (schedule, windowMinutes, end) => {
     expect(windowEnd(driftJob({ schedule, ...(windowMinutes !== undefined ? { windowMinutes } : {}) }).json)).toBe(end);
+  });
+
+  test('a schedule from a Terraform variable, which may run more than hourly, gets no --window-end', () => {
+    const stack = newStack();
+    const schedule = new TerraformVariable(stack, 'schedule', { type: 'string' }).stringValue;
+    new OnPremDriftJob(stack, 'Drift', { ...props(), schedule });
+    const args: string[] = strings(at(onlyResource(terraformJson(stack), 'kubernetes_cron_job_v1'), 'spec.job_template.spec.template.spec.container.0.args'));
+    expect(args.slice(args.indexOf('--window-minutes'), args.indexOf('--window-minutes') + 2)).toEqual(['--window-minutes', '60']);
+    expect(args).not.toContain('--window-end');
   });
 
   test('a window from a Terraform variable is passed as its reference, without --window-end', () => {
