@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Construct } from 'constructs';
 import * as z from 'zod';
 import { inspectModelFile } from '../../lib/model-file';
@@ -223,11 +222,13 @@ export class CloudModelRegistry extends Construct {
     if (this.models.has(key)) {
       fail(this, ErrorCode.MODEL_VERSION_DUPLICATE, `addModel version ${JSON.stringify(p.version)} of model ${JSON.stringify(p.name)} is already in the registry; give each version a new version string`);
     }
-    this.models.add(key);
     const file = withPath(this, () => inspectModelFile(p.path, 'addModel.path'));
+    // Recorded once the file is known good: a call that failed on the file may be retried.
+    this.models.add(key);
     const scope = new Construct(this, id);
-    const asset = new TerraformAsset(scope, 'File', { path: file.absolutePath, type: AssetType.FILE });
-    const objectKey = `${this.modelPrefix}${p.name}/${p.version}/${path.basename(file.fileName)}`;
+    // The SHA-256 just streamed names the asset: without it cdktf reads the whole file into memory to hash it again.
+    const asset = new TerraformAsset(scope, 'File', { path: file.absolutePath, type: AssetType.FILE, assetHash: file.sha256 });
+    const objectKey = `${this.modelPrefix}${p.name}/${p.version}/${file.fileName}`;
     const object = new S3Object(scope, 'Resource', {
       region: this.region,
       bucket: this.bucket.id,

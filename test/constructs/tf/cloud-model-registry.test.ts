@@ -104,7 +104,8 @@ describe('CloudModelRegistry', () => {
       key: 'models/fraud/3/fraud.onnx', checksum_algorithm: 'SHA256', source_hash: expected, server_side_encryption: 'aws:kms',
       bucket_key_enabled: true, metadata: { sha256: expected }, region: 'ap-east-1',
     });
-    expect(object.source).toMatch(/^assets\/.+\/fraud\.onnx$/);
+    // The asset is named by the file's SHA-256 (cdktf need not read the file again to hash it).
+    expect(object.source).toMatch(new RegExp(`^assets/[^/]+/${expected}/fraud\\.onnx$`));
     expect(annotation(object)).toEqual({ dataClasses: ['model-artifact'] });
     expect(annotation(resources(json, 'aws_s3_bucket').find((b) => b.bucket === 'gba-models-test')!)).toEqual({ dataClasses: ['model-artifact'] });
   });
@@ -135,6 +136,13 @@ describe('CloudModelRegistry', () => {
     r.addModel('V3', { path: MODEL, name: 'fraud', version: '3' });
     const e = errorOf(() => r.addModel('V3Again', { path: MODEL, name: 'fraud', version: '3' }));
     expect(e.code).toBe(ErrorCode.MODEL_VERSION_DUPLICATE);
+  });
+
+  test('a version whose file was missing can be added once the file is there', () => {
+    const { stack, registry: r } = registry();
+    expect(errorOf(() => r.addModel('V3', { path: '/nonexistent/model.onnx', name: 'fraud', version: '3' })).code).toBe(ErrorCode.MODEL_FILE_NOT_FOUND);
+    expect(r.addModel('V3', { path: MODEL, name: 'fraud', version: '3' }).objectKey).toBe('models/fraud/3/fraud.onnx');
+    expect(onlyResource(terraformJson(stack), 'aws_s3_object').key).toBe('models/fraud/3/fraud.onnx');
   });
 
   test('fails when the model file does not exist or the version is malformed', () => {
