@@ -11,7 +11,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as z from 'zod';
-import type { DriftMethod } from '../../lib/drift';
+import { DATASET_FEATURE, DRIFT_WORK_PREFIX, OUTPUT_FEATURE, type DriftMethod } from '../../lib/drift';
 import { DataClass } from '../../lib/residency/data-class';
 import { checkedNumber } from '../../lib/validation';
 import type { Baseline } from './baseline';
@@ -20,16 +20,14 @@ import type { DriftSource, DriftSourceConfig } from './drift-source';
 import type { OnDrift } from './on-drift';
 import { classifyData } from './private/classify';
 import { buildDriftAsset } from './private/drift-asset';
-import { DRIFT_WORK_PREFIX, DriftStateMachine } from './private/drift-state-machine';
+import { DriftStateMachine } from './private/drift-state-machine';
 import { ErrorCode, fail, isUnresolved, validateProps } from './private/validate';
 import type { IDriftDashboardSource } from './serving-dashboard';
 
 /** Namespace of the drift job's metrics. */
 export const DRIFT_METRICS_NAMESPACE = 'SovereignML/Drift';
-/** The `feature` dimension of dataset-level drift metrics. */
-export const DATASET_FEATURE = '__dataset__';
-/** The `feature` dimension of the model output's drift metrics. */
-export const OUTPUT_FEATURE = '__output__';
+/** The `feature` dimensions of dataset-level and model-output drift metrics (the ones the job publishes). */
+export { DATASET_FEATURE, OUTPUT_FEATURE };
 /** Key prefix of drift reports in the capture bucket. */
 const REPORT_PREFIX = 'drift-reports/';
 

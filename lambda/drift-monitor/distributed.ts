@@ -10,15 +10,12 @@
  * `…/partials/<index>.json`; `reduce` deletes them once the report is written.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
-import type { BaselineDocument, DriftPolicy } from '../../lib/drift';
+import { DRIFT_WORK_PREFIX, type BaselineDocument, type DriftPolicy } from '../../lib/drift';
 import { ErrorCode, SovereignMlError } from '../../lib/errors';
 import {
   buildWindows, emptyPartial, evaluatePartial, hourPrefixes, mergePartials,
   type DriftCaptureFormat, type DriftJobDeps, type DriftJobResult, type PartialWindows,
 } from './drift-job';
-
-/** Key prefix of the distributed job's intermediate objects. */
-export const WORK_PREFIX = 'drift-work/';
 
 /** The S3 operations of the distributed job, besides listing and reading. */
 export interface DistributedJobDeps extends DriftJobDeps {
@@ -66,7 +63,7 @@ export interface PartialResult {
 
 /** The work prefix of a model's window. */
 export function workPrefixOf(modelName: string, windowEnd: Date): string {
-  return `${WORK_PREFIX}${modelName}/${windowEnd.toISOString()}/`;
+  return `${DRIFT_WORK_PREFIX}${modelName}/${windowEnd.toISOString()}/`;
 }
 
 /**
@@ -110,8 +107,8 @@ export async function buildPartial(
   if (!Number.isInteger(batch.index) || batch.index < 0 || !Array.isArray(batch.keys) || !batch.keys.every((k) => typeof k === 'string')) {
     throw new SovereignMlError(ErrorCode.INVALID_PROPS, `a batch needs a non-negative integer index and an array of keys, got ${JSON.stringify(batch).slice(0, 200)}`);
   }
-  if (!input.workPrefix.startsWith(WORK_PREFIX)) {
-    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `workPrefix must start with ${WORK_PREFIX}, got ${JSON.stringify(input.workPrefix)}`);
+  if (!input.workPrefix.startsWith(DRIFT_WORK_PREFIX)) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `workPrefix must start with ${DRIFT_WORK_PREFIX}, got ${JSON.stringify(input.workPrefix)}`);
   }
   const part = await buildWindows(baseline, { format: input.format, bucket: input.bucket, keys: batch.keys }, deps);
   const partialKey = partialKeyOf(input.workPrefix, batch.index);

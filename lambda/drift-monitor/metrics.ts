@@ -11,14 +11,13 @@
  * and no `Drifted`/`DriftedShare`, so alarms see missing data rather than "no drift".
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
+import { DATASET_FEATURE, OUTPUT_FEATURE } from '../../lib/drift';
 import type { DriftJobResult } from './drift-job';
 
 /** Namespace of the drift metrics. */
 export const DRIFT_NAMESPACE = 'SovereignML/Drift';
-/** The `feature` dimension value of dataset-level metrics. */
-export const DATASET_FEATURE = '__dataset__';
-/** The `feature` dimension value of the model output's metrics. */
-export const OUTPUT_FEATURE = '__output__';
+/** The `feature` dimension values of dataset-level and output metrics (shared with the constructs' alarms). */
+export { DATASET_FEATURE, OUTPUT_FEATURE };
 
 /** An EMF metric definition. */
 export interface EmfMetric {

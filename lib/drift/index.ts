@@ -12,4 +12,5 @@ export { BaselineBuilder, type BaselineBuilderOptions, type BuildStats, type Cel
 export { baselineFromCsv, baselineFromJsonLines, parseCsvLine } from './baseline-input';
 export { emptyWindow, addValue, addHashedValue, addHashedRow, recordHash, fnv1a, mergeWindows, sampleValues, type FeatureWindow, type NumericWindow, type CategoricalWindow } from './window';
 export { selectMethod, evaluateFeature, evaluateDrift, type DriftMethod, type DriftPolicy, type DriftReport, type FeatureDrift, type MethodChoice } from './evaluate';
+export { DRIFT_WORK_PREFIX, DATASET_FEATURE, OUTPUT_FEATURE } from './names';
 export { baselineFromModelMonitorStatistics, kllSample, type ModelMonitorStatisticsOptions } from './model-monitor';

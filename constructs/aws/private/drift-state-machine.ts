@@ -6,12 +6,10 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { DRIFT_WORK_PREFIX } from '../../../lib/drift';
 import { DataClass } from '../../../lib/residency/data-class';
 import { classifyData } from './classify';
 import { nagId } from './nag-id';
-
-/** Key prefix of the distributed job's manifest and partials (as in lambda/drift-monitor/distributed.ts). */
-export const DRIFT_WORK_PREFIX = 'drift-work/';
 
 /** What the state machine runs and where its work lives. */
 export interface DriftStateMachineProps {

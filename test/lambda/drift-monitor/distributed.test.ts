@@ -5,10 +5,11 @@ import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObject
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/drift-monitor';
 import {
-  buildPartial, decodePartial, encodePartial, partialKeyOf, planWindow, reducePartials, WORK_PREFIX,
+  buildPartial, decodePartial, encodePartial, partialKeyOf, planWindow, reducePartials,
   type DistributedJobDeps, type ManifestBatch,
 } from '../../../lambda/drift-monitor/distributed';
 import { emptyPartial, runDriftJob } from '../../../lambda/drift-monitor/drift-job';
+import { DRIFT_WORK_PREFIX } from '../../../lib/drift';
 import { allKeys, BUCKET, folderDeps, makeFixture, PREFIX, WINDOW_END, type Fixture } from '../../support/drift-fixture';
 
 let fx: Fixture;
@@ -28,7 +29,7 @@ function storeDeps(): DistributedJobDeps & { store: Map<string, string>; deleted
     store,
     deleted,
     async *listKeys(bucket, prefix) {
-      if (prefix.startsWith(WORK_PREFIX)) yield* [...store.keys()].filter((k) => k.startsWith(prefix)).sort();
+      if (prefix.startsWith(DRIFT_WORK_PREFIX)) yield* [...store.keys()].filter((k) => k.startsWith(prefix)).sort();
       else yield* folder.listKeys(bucket, prefix);
     },
     async openObject(bucket, key) {
@@ -210,7 +211,7 @@ describe('handler modes over S3', () => {
     });
     s3.on(ListObjectsV2Command).callsFake((req: ListObjectsV2CommandInput) => {
       const prefix = req.Prefix ?? '';
-      const keys = prefix.startsWith(WORK_PREFIX) ? [...store.keys()].filter((k) => k.startsWith(prefix)).sort() : allKeys(fx.root).filter((k) => k.startsWith(prefix));
+      const keys = prefix.startsWith(DRIFT_WORK_PREFIX) ? [...store.keys()].filter((k) => k.startsWith(prefix)).sort() : allKeys(fx.root).filter((k) => k.startsWith(prefix));
       return { Contents: keys.map((Key) => ({ Key })), IsTruncated: false };
     });
     s3.on(GetObjectCommand).callsFake((req: { Key: string }) => ({
