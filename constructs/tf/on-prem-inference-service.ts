@@ -34,7 +34,7 @@ export interface InferenceEgress {
 export interface InferenceScaling {
   /**
    * Fewest pods; 2 or more keeps the service up while a node drains.
-   * @default 2
+   * @default - 2, or 1 when `maxReplicas` is 1 (a single-node site)
    */
   readonly minReplicas?: number;
   /**
@@ -133,6 +133,9 @@ const PORT = 8080;
 /** Where the capture volume is mounted, the server's `--capture-dir`. */
 const CAPTURE_PATH = '/capture';
 
+/** Fewest pods by default: one can be drained while the other serves. */
+const DEFAULT_MIN_REPLICAS = 2;
+
 const schema = z.strictObject({
   image: pinnedImage,
   model: z.object({
@@ -148,10 +151,14 @@ const schema = z.strictObject({
   createNamespace: z.boolean().default(true),
   name: dnsLabel.optional(),
   scaling: z.strictObject({
-    minReplicas: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1 && v <= 100, 'must be a whole number from 1 to 100').default(2),
+    minReplicas: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1 && v <= 100, 'must be a whole number from 1 to 100').optional(),
     maxReplicas: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1 && v <= 100, 'must be a whole number from 1 to 100').default(6),
     targetCpuUtilizationPercent: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 10 && v <= 100, 'must be a whole percentage from 10 to 100').default(70),
-  }).default({ minReplicas: 2, maxReplicas: 6, targetCpuUtilizationPercent: 70 })
+  }).default({ maxReplicas: 6, targetCpuUtilizationPercent: 70 })
+    // 2 pods unless at most 1 may run: `maxReplicas: 1` alone is a valid single-node setting.
+    .transform(({ minReplicas, ...s }) => ({
+      ...s, minReplicas: minReplicas ?? (!isUnresolved(s.maxReplicas) && s.maxReplicas < DEFAULT_MIN_REPLICAS ? s.maxReplicas : DEFAULT_MIN_REPLICAS),
+    }))
     .superRefine((s, ctx) => {
       if (!isUnresolved(s.minReplicas) && !isUnresolved(s.maxReplicas) && s.minReplicas > s.maxReplicas) {
         ctx.addIssue({ code: 'custom', path: ['minReplicas'], input: s.minReplicas, message: `must not exceed maxReplicas ${s.maxReplicas}` });

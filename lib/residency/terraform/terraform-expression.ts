@@ -58,9 +58,9 @@ export function templateExpr(template: string, stack: string, known: ReadonlySet
     if (start > last) parts.push({ kind: 'text', text: template.slice(last, start) });
     const refs = referencedAddresses(body, known);
     const whole = body.trim();
-    const single = refs.length === 1 && new RegExp(`^${refs[0]!.address.replace(/\./g, '\\.')}(\\.[A-Za-z_][A-Za-z0-9_]*)?$`).test(whole);
-    if (single) {
-      parts.push({ kind: 'resource', stack, logicalId: refs[0]!.address, attribute: refs[0]!.attribute });
+    const ref = refs.length === 1 ? refs[0]! : undefined;
+    if (ref && whole === (ref.attribute ? `${ref.address}.${ref.attribute}` : ref.address)) {
+      parts.push({ kind: 'resource', stack, logicalId: ref.address, attribute: ref.attribute });
     } else {
       const unknown: Part = { kind: 'unknown', reason: `\${${whole}}` };
       parts.push(unknown);

@@ -215,6 +215,18 @@ describe('OnPremInferenceService', () => {
     expect(errorOf(() => service({ egress: { registryEndpointCidrs: [] } })).message).toMatch(/props\.egress\.registryEndpointCidrs must list at least one CIDR block/);
   });
 
+  test('scaling.maxReplicas 1 alone runs one pod (the setting a ReadWriteOnce capture claim asks for)', () => {
+    const rwo = CaptureVolume.persistentVolumeClaim('capture', { accessModes: [VolumeAccessMode.READ_WRITE_ONCE] });
+    const { json } = service({ capture: { percent: 5, volume: rwo }, scaling: { maxReplicas: 1 } });
+    expect(at(onlyResource(json, 'kubernetes_deployment_v1'), 'spec.replicas')).toBe('1');
+    expect(at(onlyResource(json, 'kubernetes_horizontal_pod_autoscaler_v2'), 'spec')).toMatchObject({ min_replicas: 1, max_replicas: 1 });
+    // Otherwise the default stays 2, whatever maxReplicas.
+    const three = service({ scaling: { maxReplicas: 3 } }).json;
+    expect(at(onlyResource(three, 'kubernetes_horizontal_pod_autoscaler_v2'), 'spec')).toMatchObject({ min_replicas: 2, max_replicas: 3 });
+    const defaults = service().json;
+    expect(at(onlyResource(defaults, 'kubernetes_horizontal_pod_autoscaler_v2'), 'spec')).toMatchObject({ min_replicas: 2, max_replicas: 6, metric: [{ resource: { target: { average_utilization: 70 } } }] });
+  });
+
   test('fails when scaling or resources contradict themselves', () => {
     expect(errorOf(() => service({ scaling: { minReplicas: 5, maxReplicas: 2 } })).message).toMatch(/props\.scaling\.minReplicas must not exceed maxReplicas/);
     expect(errorOf(() => service({ resources: { cpuRequest: '3', cpuLimit: '2' } })).message).toMatch(/props\.resources\.cpuRequest must not exceed cpuLimit/);
