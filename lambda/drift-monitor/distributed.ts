@@ -13,27 +13,17 @@
 import { DRIFT_WORK_PREFIX, type BaselineDocument, type DriftPolicy } from '../../lib/drift';
 import { ErrorCode, SovereignMlError } from '../../lib/errors';
 import {
-  buildWindows, emptyPartial, evaluatePartial, hourPrefixes, mergePartials,
-  type DriftCaptureFormat, type DriftJobDeps, type DriftJobResult, type PartialWindows,
+  buildWindows, emptyPartial, mergePartials, windowKeys, windowResult,
+  type DriftCaptureFormat, type DriftJobDeps, type DriftJobResult, type PartialWindows, type WindowLocation,
 } from './drift-job';
+
+export type { WindowLocation };
 
 /** The S3 operations of the distributed job, besides listing and reading. */
 export interface DistributedJobDeps extends DriftJobDeps {
   putObject(bucket: string, key: string, body: string): Promise<void>;
   /** Deletes up to 1,000 keys; rejects when any key could not be deleted. */
   deleteObjects(bucket: string, keys: readonly string[]): Promise<void>;
-}
-
-/** What locates a window's capture. */
-export interface WindowLocation {
-  readonly format: DriftCaptureFormat;
-  readonly bucket: string;
-  readonly prefix: string;
-  readonly windowEnd: Date;
-  readonly windowMinutes: number;
-  readonly modelName: string;
-  /** @default 'AllTraffic' */
-  readonly variantName?: string;
 }
 
 /** One item of the manifest: a batch of capture object keys for one child. */
@@ -76,9 +66,7 @@ export async function planWindow(input: WindowLocation & { readonly objectsPerBa
     throw new SovereignMlError(ErrorCode.INVALID_PROPS, `objectsPerBatch must be a positive integer, got ${input.objectsPerBatch}`);
   }
   const keys: string[] = [];
-  for (const p of hourPrefixes(input.format, input.prefix, input.windowEnd, input.windowMinutes, input.variantName)) {
-    for await (const key of deps.listKeys(input.bucket, p)) keys.push(key);
-  }
+  for await (const key of windowKeys(input, deps)) keys.push(key);
   const batches: ManifestBatch[] = [];
   for (let i = 0; i < keys.length; i += input.objectsPerBatch) {
     batches.push({ index: batches.length, keys: keys.slice(i, i + input.objectsPerBatch) });
@@ -147,16 +135,7 @@ export async function reducePartials(
     const part = decodePartial(await readText(await deps.openObject(input.bucket, key)), key);
     merged = merged ? mergePartials([merged, part]) : part;
   }
-  merged ??= emptyPartial(baseline);
-  const result: DriftJobResult = {
-    modelName: input.modelName,
-    report: evaluatePartial(baseline, merged, input.policy),
-    stats: merged.stats,
-    objects: merged.objects,
-    prefixes: hourPrefixes(input.format, input.prefix, input.windowEnd, input.windowMinutes, input.variantName),
-    windowStart: new Date(input.windowEnd.getTime() - input.windowMinutes * 60_000),
-    windowEnd: input.windowEnd,
-  };
+  const result = windowResult(baseline, input, merged ?? emptyPartial(baseline), input.policy);
   return { result, workKeys: [`${input.workPrefix}manifest.json`, ...[...listed].sort()] };
 }
 

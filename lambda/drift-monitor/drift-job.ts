@@ -29,9 +29,8 @@ import { ErrorCode, SovereignMlError } from '../../lib/errors';
 /** The capture layout: SageMaker data capture, or the ONNX function's Firehose capture. */
 export type DriftCaptureFormat = 'sagemaker' | 'onnx';
 
-/** Input of {@link runDriftJob}. */
-export interface DriftJobInput {
-  readonly baseline: BaselineDocument;
+/** What locates a window's capture (and names its model). */
+export interface WindowLocation {
   readonly format: DriftCaptureFormat;
   readonly bucket: string;
   /** Key prefix ending in `/`, e.g. `capture/hk-claims-fraud/3/` or `endpoint-capture/<endpoint>/`. */
@@ -40,23 +39,28 @@ export interface DriftJobInput {
   readonly windowEnd: Date;
   /** Length of the window, in minutes (a positive integer). */
   readonly windowMinutes: number;
-  /**
-   * How drift is judged.
-   * @default - the defaults of `evaluateDrift`
-   */
-  readonly policy?: DriftPolicy;
   /** The model's name, for the result. */
   readonly modelName: string;
-  /**
-   * Which model output to compare with the baseline's `output`.
-   * @default - the first output, element 0
-   */
-  readonly output?: CaptureOutputOptions;
   /**
    * SageMaker production variant (format `sagemaker` only).
    * @default 'AllTraffic'
    */
   readonly variantName?: string;
+}
+
+/** Input of {@link runDriftJob}. */
+export interface DriftJobInput extends WindowLocation {
+  readonly baseline: BaselineDocument;
+  /**
+   * How drift is judged.
+   * @default - the defaults of `evaluateDrift`
+   */
+  readonly policy?: DriftPolicy;
+  /**
+   * Which model output to compare with the baseline's `output`.
+   * @default - the first output, element 0
+   */
+  readonly output?: CaptureOutputOptions;
 }
 
 /** What the job needs from S3. */
@@ -99,6 +103,31 @@ export const DEFAULT_VARIANT = 'AllTraffic';
 export function hourPrefixes(format: DriftCaptureFormat, prefix: string, windowEnd: Date, windowMinutes: number, variantName = DEFAULT_VARIANT): string[] {
   const base = format === 'sagemaker' ? `${prefix}${variantName}/` : prefix;
   return hourPartitions(windowEnd, windowMinutes).map((p) => `${base}${p}`);
+}
+
+/**
+ * The keys of a window's capture objects: every key under each of its hour prefixes,
+ * oldest hour first, in listing order within an hour.
+ */
+export async function* windowKeys(location: WindowLocation, deps: Pick<DriftJobDeps, 'listKeys'>): AsyncGenerator<string> {
+  for (const p of windowPrefixes(location)) yield* deps.listKeys(location.bucket, p);
+}
+
+/** The result of a window from its (merged) partial windows, evaluated against the baseline. */
+export function windowResult(baseline: BaselineDocument, location: WindowLocation, part: PartialWindows, policy?: DriftPolicy): DriftJobResult {
+  return {
+    modelName: location.modelName,
+    report: evaluatePartial(baseline, part, policy),
+    stats: part.stats,
+    objects: part.objects,
+    prefixes: windowPrefixes(location),
+    windowStart: new Date(location.windowEnd.getTime() - location.windowMinutes * 60_000),
+    windowEnd: location.windowEnd,
+  };
+}
+
+function windowPrefixes(location: WindowLocation): string[] {
+  return hourPrefixes(location.format, location.prefix, location.windowEnd, location.windowMinutes, location.variantName);
 }
 
 /** The features of a baseline as the capture reader wants them. */
@@ -203,18 +232,6 @@ export function evaluatePartial(baseline: BaselineDocument, part: PartialWindows
 
 /** Reads the window's capture objects and evaluates drift. */
 export async function runDriftJob(input: DriftJobInput, deps: DriftJobDeps): Promise<DriftJobResult> {
-  const prefixes = hourPrefixes(input.format, input.prefix, input.windowEnd, input.windowMinutes, input.variantName);
-  async function* keys(): AsyncGenerator<string> {
-    for (const p of prefixes) yield* deps.listKeys(input.bucket, p);
-  }
-  const part = await buildWindows(input.baseline, { format: input.format, bucket: input.bucket, keys: keys(), ...(input.output ? { output: input.output } : {}) }, deps);
-  return {
-    modelName: input.modelName,
-    report: evaluatePartial(input.baseline, part, input.policy),
-    stats: part.stats,
-    objects: part.objects,
-    prefixes,
-    windowStart: new Date(input.windowEnd.getTime() - input.windowMinutes * 60_000),
-    windowEnd: input.windowEnd,
-  };
+  const part = await buildWindows(input.baseline, { format: input.format, bucket: input.bucket, keys: windowKeys(input, deps), ...(input.output ? { output: input.output } : {}) }, deps);
+  return windowResult(input.baseline, input, part, input.policy);
 }
