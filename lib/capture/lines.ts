@@ -169,17 +169,22 @@ class LineSplitter {
       this.afterCr = false;
     }
     const lines: string[] = [];
-    const hasCr = text.indexOf('\r') >= 0;
+    // The next LF and the next CR at or after `start` (-1: none to the end of `text`),
+    // searched again only once `start` has passed them: each search starts where the
+    // last one stopped, so a chunk is scanned once however its lines end (searching from
+    // `start` for every line scanned to the chunk's end per line when one of the two
+    // characters is rare or absent, e.g. CR-only line ends).
+    let lf = text.indexOf('\n');
+    let cr = text.indexOf('\r');
     let start = 0;
     for (;;) {
-      let end = text.indexOf('\n', start);
-      let next = end + 1;
-      if (hasCr) {
-        const cr = text.indexOf('\r', start);
-        if (cr >= 0 && (end < 0 || cr < end)) {
-          end = cr;
-          next = text.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
-        }
+      if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
+      if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
+      let end = lf;
+      let next = lf + 1;
+      if (cr >= 0 && (lf < 0 || cr < lf)) {
+        end = cr;
+        next = text.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
       }
       if (end < 0) break;
       const line = text.slice(start, end);

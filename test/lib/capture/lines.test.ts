@@ -128,6 +128,33 @@ describe('lines split as node:readline splits them', () => {
     expect(await collect(chunks)).toEqual(await readline(chunks));
   });
 
+  /** Where `actual` and `expected` first differ (their lengths, or a line), or undefined when they are equal. */
+  function firstDifference(actual: readonly string[], expected: readonly string[]): string | undefined {
+    if (actual.length !== expected.length) return `${actual.length} lines, expected ${expected.length}`;
+    const i = actual.findIndex((line, k) => line !== expected[k]);
+    return i < 0 ? undefined : `line ${i}: ${JSON.stringify(actual[i])}, expected ${JSON.stringify(expected[i])}`;
+  }
+
+  test.each([
+    // 200,000 lines each: CR-only ends, LF ends with one stray CR, and CR / LF / CR LF by turns.
+    ['CR-only line ends', Array.from({ length: 200_000 }, (_, i) => `r${i}\r`).join('')],
+    ['LF line ends and one stray CR', Array.from({ length: 200_000 }, (_, i) => (i === 7 ? `s${i}\r` : `s${i}\n`)).join('')],
+    ['CR, LF and CR LF line ends mixed', Array.from({ length: 200_000 }, (_, i) => `m${i}${['\r', '\n', '\r\n'][i % 3]}`).join('') + 'last'],
+  ])('a large input with %s, in 64 KiB chunks, splits as a regex split and as readline', async (_, text) => {
+    const bytes = Buffer.from(text);
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += 65_521) chunks.push(bytes.subarray(at, at + 65_521)); // a prime size: line ends (CR LF too) fall across chunk boundaries
+    // Independent reference: split the whole (ASCII) text at CR LF, CR or LF; an empty last piece is the end of the last line, not a line.
+    const expected = text.split(/\r\n|\r|\n/);
+    if (expected[expected.length - 1] === '') expected.pop();
+    expect(expected.length).toBe(text.endsWith('last') ? 200_001 : 200_000);
+    const batched: string[] = [];
+    for await (const batch of lineBatchesOf(Readable.from(chunks))) batched.push(...batch);
+    // As strict as toEqual on the arrays (length, then every line), without its deep-diff cost on 200,000 items.
+    expect(firstDifference(batched, expected)).toBeUndefined();
+    expect(firstDifference(await readline(chunks), expected)).toBeUndefined();
+  });
+
   test('invalid and incomplete UTF-8 decode as readline decodes them', async () => {
     const chunks = [Buffer.from([0x61, 0xff, 0x0a, 0xe4]), Buffer.from([0xb8, 0xad, 0x0a, 0x62, 0xe4, 0xb8])];
     expect(await collect(chunks)).toEqual(await readline(chunks));
