@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as z from 'zod';
 import { inspectModelFile } from '../../lib/model-file';
+import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../../lib/model-names';
 import { regionFacts } from '../../lib/regions';
 import { DataClass } from '../../lib/residency/data-class';
 import { checkedNumber, checkedString } from '../../lib/validation';
@@ -66,9 +67,9 @@ export interface CloudModelRegistryProps {
 export interface AddRegistryModelProps {
   /** Path of the local model file (`.onnx`), uploaded by Terraform from the synthesized assets. */
   readonly path: string;
-  /** Model name: 1-64 letters, digits, `.`, `_` and `-`. */
+  /** Model name: 1-64 letters, digits, `.`, `_` and `-`, starting with a letter or digit. */
   readonly name: string;
-  /** Model version: 1-64 letters, digits, `.`, `_` and `-`. */
+  /** Model version: 1-64 letters, digits, `.`, `_` and `-`, starting with a letter or digit. */
   readonly version: string;
 }
 
@@ -94,8 +95,6 @@ export interface RegistryModel {
   readonly registry?: CloudModelRegistry;
 }
 
-const NAME_SHAPE = /^[A-Za-z0-9._-]{1,64}$/;
-
 const registrySchema = z.strictObject({
   region: regionSchema,
   bucketName: checkedString(isUnresolved, (v) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) && !v.includes('..'),
@@ -111,8 +110,9 @@ const registrySchema = z.strictObject({
 
 const modelSchema = z.strictObject({
   path: z.string().min(1),
-  name: z.string().regex(NAME_SHAPE, 'must be 1-64 letters, digits, ".", "_" and "-"'),
-  version: z.string().regex(NAME_SHAPE, 'must be 1-64 letters, digits, ".", "_" and "-"'),
+  // Key segments and server arguments: never "." or ".." (models/fraud/../x), never an option ("--x").
+  name: z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE),
+  version: z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE),
 });
 
 /**

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as z from 'zod';
+import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../../lib/model-names';
 import { DataClass } from '../../lib/residency/data-class';
 import { checkedNumber, checkedString } from '../../lib/validation';
 import { CaptureVolume } from './capture-volume';
@@ -19,7 +20,10 @@ export interface OnPremDriftJobProps {
   readonly namespace: string;
   /** The on-prem image holding `sovereign-ml.js` (the same image as the server), pinned by tag or digest. */
   readonly image: string;
-  /** Model name, the `Model` dimension of the drift metrics. */
+  /**
+   * Model name, the `Model` dimension of the drift metrics: 1-64 letters, digits, `.`, `_`
+   * and `-`, starting with a letter or digit.
+   */
   readonly modelName: string;
   /** The baseline the captured traffic is compared with. */
   readonly baseline: SiteBaseline;
@@ -100,7 +104,8 @@ function inWindowBounds(v: number): boolean {
 const schema = z.strictObject({
   namespace: dnsLabel,
   image: pinnedImage,
-  modelName: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" and "-"'),
+  // A CLI argument (--model): a leading "-" would be read as an option.
+  modelName: z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE),
   baseline: z.instanceof(SiteBaseline, { error: 'must be a SiteBaseline (SiteBaseline.fromFile or SiteBaseline.fromPath)' }),
   capture: z.instanceof(CaptureVolume, { error: 'must be a CaptureVolume (CaptureVolume.persistentVolumeClaim or CaptureVolume.hostPath)' }),
   cloudWatchRegion: regionSchema,

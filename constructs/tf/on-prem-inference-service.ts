@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as z from 'zod';
+import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../../lib/model-names';
 import { DataClass } from '../../lib/residency/data-class';
 import { checkedNumber } from '../../lib/validation';
 import type { CloudModelRegistry, RegistryModel } from './cloud-model-registry';
@@ -139,8 +140,9 @@ const DEFAULT_MIN_REPLICAS = 2;
 const schema = z.strictObject({
   image: pinnedImage,
   model: z.object({
-    name: z.string().min(1),
-    version: z.string().min(1),
+    // Server arguments (--name, --version): a leading "-" would be read as an option.
+    name: z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE),
+    version: z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE),
     region: regionSchema,
     s3Uri: z.string().refine((v) => isUnresolved(v) || /^s3:\/\/[^/]+\/.+/.test(v), { message: 'must be an s3://bucket/key URI' }),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),

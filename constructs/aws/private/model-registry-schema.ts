@@ -3,6 +3,7 @@
  * place with the defaults stated in the props' `@default` docs.
  */
 import * as z from 'zod';
+import { MODEL_NAME_PATTERN } from '../../../lib/model-names';
 import { checkedNumber, checkedString } from '../../../lib/validation';
 import { isUnresolved } from './validate';
 
@@ -13,7 +14,7 @@ import { isUnresolved } from './validate';
 export const GROUP_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** Model versions become an S3 key segment: keep them short and URL-safe. */
-export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const VERSION_PATTERN = MODEL_NAME_PATTERN;
 
 /**
  * Customer metadata keys and values of a model package.

@@ -145,6 +145,17 @@ describe('CloudModelRegistry', () => {
     expect(onlyResource(terraformJson(stack), 'aws_s3_object').key).toBe('models/fraud/3/fraud.onnx');
   });
 
+  test.each([['..'], ['.'], ['-x'], ['--sha256']])('fails when a model name or version is %j: a key segment climbing out of the prefix, or an option', (bad) => {
+    const { registry: r } = registry();
+    const rule = 'must be 1-64 letters, digits, ".", "_" and "-", starting with a letter or digit';
+    const version = errorOf(() => r.addModel('Bad', { path: MODEL, name: 'fraud', version: bad }));
+    expect(version.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(version.detail).toBe(`addModel.version ${rule}, got ${JSON.stringify(bad)}`);
+    expect(errorOf(() => r.addModel('Bad', { path: MODEL, name: bad, version: '1' })).detail).toBe(`addModel.name ${rule}, got ${JSON.stringify(bad)}`);
+    // Dots inside a name are fine.
+    expect(r.addModel('Dotted', { path: MODEL, name: 'fraud.v2', version: '1.0.0' }).objectKey).toBe('models/fraud.v2/1.0.0/fraud.onnx');
+  });
+
   test('fails when the model file does not exist or the version is malformed', () => {
     const { registry: r } = registry();
     expect(errorOf(() => r.addModel('Missing', { path: '/nonexistent/model.onnx', name: 'fraud', version: '1' })).code).toBe(ErrorCode.MODEL_FILE_NOT_FOUND);

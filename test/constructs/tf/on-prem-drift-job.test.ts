@@ -189,6 +189,12 @@ describe('OnPremDriftJob', () => {
     expect(errorOf(() => driftJob({ metricsEndpointCidrs: ['10.80.2.0'] })).message).toMatch(/props\.metricsEndpointCidrs\[0\] must be an IPv4 or IPv6 CIDR block/);
   });
 
+  test.each([['..'], ['.'], ['-x'], ['--namespace']])('fails when the model name is %j, which the CLI would read as an option or which is no name', (modelName) => {
+    const e = errorOf(() => driftJob({ modelName }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.detail).toBe(`props.modelName must be 1-64 letters, digits, ".", "_" and "-", starting with a letter or digit, got ${JSON.stringify(modelName)}`);
+  });
+
   test('fails when the baseline is not a baseline file or too large for a ConfigMap', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-baseline-'));
     const notBaseline = path.join(dir, 'not-baseline.json');

@@ -233,6 +233,14 @@ describe('OnPremInferenceService', () => {
     expect(errorOf(() => service({ resources: { memoryLimit: '1 GB' } })).message).toMatch(/props\.resources\.memoryLimit must be a positive memory quantity/);
   });
 
+  test.each([['..'], ['.'], ['-x'], ['--port']])('fails when the model name or version is %j, which the server would read as an option or which is no name', (bad) => {
+    const rule = 'must be 1-64 letters, digits, ".", "_" and "-", starting with a letter or digit';
+    const e = errorOf(() => service({ model: { ...MODEL, name: bad } }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.detail).toBe(`props.model.name ${rule}, got ${JSON.stringify(bad)}`);
+    expect(errorOf(() => service({ model: { ...MODEL, version: bad } })).detail).toBe(`props.model.version ${rule}, got ${JSON.stringify(bad)}`);
+  });
+
   test('fails when the model hash or URI is malformed', () => {
     expect(errorOf(() => service({ model: { ...MODEL, sha256: 'ABC' } })).message).toMatch(/props\.model\.sha256 must be 64 lower-case hex digits/);
     expect(errorOf(() => service({ model: { ...MODEL, s3Uri: 'https://bucket/key' } })).message).toMatch(/props\.model\.s3Uri must be an s3:\/\/bucket\/key URI/);
