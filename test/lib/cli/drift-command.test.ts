@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { hourPartition } from '../../../lib/capture/hour-partitions';
 import type { DriftMetricsPublisher, DriftMetricsSummary, DriftMetricsTarget } from '../../../lib/cli/cli-io';
 import { windowEndAt } from '../../../lib/cli/drift-command';
 import { main } from '../../../lib/cli/main';
@@ -191,18 +192,18 @@ describe('--window-minutes (hour partitions of a capture directory)', () => {
   };
 
   test.each([
-    // [window end, minutes, files read, records]: hour 06 has 150 records, 07 has 150, 08 is a corrupt object.
-    ['2026-11-24T07:00:00Z', 60, 1, 150],
-    ['2026-11-24T07:30:00Z', 60, 2, 300],
-    ['2026-11-24T08:00:00Z', 120, 2, 300],
-    ['2026-11-24T09:00:00Z', 180, 3, 300],
-    ['2026-11-24T08:00:01Z', 1, 2, 150],
-    ['2026-11-24T08:30:00Z', 1, 1, 0],
-  ] as const)('a window ending %s of %i minutes reads %i file(s)', async (end, minutes, files, records) => {
+    // [window end, minutes, files read, records, window start, window end as printed]: hour 06 has 150 records, 07 has 150, 08 is a corrupt object.
+    ['2026-11-24T07:00:00Z', 60, 1, 150, '2026-11-24T06:00:00.000Z', '2026-11-24T07:00:00.000Z'],
+    ['2026-11-24T07:30:00Z', 60, 2, 300, '2026-11-24T06:30:00.000Z', '2026-11-24T07:30:00.000Z'],
+    ['2026-11-24T08:00:00Z', 120, 2, 300, '2026-11-24T06:00:00.000Z', '2026-11-24T08:00:00.000Z'],
+    ['2026-11-24T09:00:00Z', 180, 3, 300, '2026-11-24T06:00:00.000Z', '2026-11-24T09:00:00.000Z'],
+    ['2026-11-24T08:00:01Z', 1, 2, 150, '2026-11-24T07:59:01.000Z', '2026-11-24T08:00:01.000Z'],
+    ['2026-11-24T08:30:00Z', 1, 1, 0, '2026-11-24T08:29:00.000Z', '2026-11-24T08:30:00.000Z'],
+  ] as const)('a window ending %s of %i minutes reads %i file(s)', async (end, minutes, files, records, windowStart, windowEnd) => {
     const { code, doc } = await json(['--window-minutes', String(minutes), '--window-end', end]);
     expect(code).toBe(0);
     expect(doc.files).toBe(files);
-    expect(doc.window).toEqual({ start: new Date(Date.parse(end) - minutes * 60_000).toISOString(), end: new Date(end).toISOString() });
+    expect(doc.window).toEqual({ start: windowStart, end: windowEnd });
     expect(doc.report.records ?? 0).toBe(records);
   });
 
@@ -221,15 +222,35 @@ describe('--window-minutes (hour partitions of a capture directory)', () => {
     expect(windowEndAt(new Date('2026-11-24T07:15:00Z'), now).toISOString()).toBe('2026-11-24T07:15:00.000Z');
   });
 
-  test('--window-end hour reads the last whole hours only, never the current one', async () => {
+  test('--window-end hour reads the last whole hour only, never the current one', async () => {
+    // Capture in the current UTC hour's partition (40 records) and the previous hour's (150 records).
     const before = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-    const { code, doc } = await json(['--window-minutes', '120', '--window-end', 'hour']);
+    const capture = path.join(tempDir(), 'capture');
+    const u = mulberry32(7);
+    const write = (hourStart: number, records: number) => {
+      const dir = path.join(capture, hourPartition(new Date(hourStart)));
+      fs.mkdirSync(dir, { recursive: true });
+      const lines = Array.from({ length: records }, (_, i) => captureLine([normal(u), 10 + 2 * normal(u), -5 + normal(u)], i));
+      fs.writeFileSync(path.join(dir, 'part.jsonl'), `${lines.join('\n')}\n`);
+    };
+    write(before - 3_600_000, 150);
+    write(before, 40);
+    const r = await run(['drift', '--baseline', fx.baseline, '--capture', capture, '--format', 'onnx', '--min-records', '10', '--json', '--window-minutes', '60', '--window-end', 'hour']);
     const after = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-    expect(code).toBe(0);
-    // The fixture's hours are in the past: a window of the two hours before this one holds none of them.
-    expect(doc.files).toBe(0);
-    expect([before, after].map((t) => new Date(t).toISOString())).toContain(doc.window.end);
-    expect(Date.parse(doc.window.end) - Date.parse(doc.window.start)).toBe(120 * 60_000);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { files: number; window: { start: string; end: string }; report: { records: number } };
+    expect(doc.files).toBe(1);
+    if (doc.window.end === new Date(before).toISOString()) {
+      // The window is the previous hour [before − 1 h, before): its 150 records, none of the current hour's 40.
+      expect(doc.window.start).toBe(new Date(before - 3_600_000).toISOString());
+      expect(doc.report.records).toBe(150);
+    } else {
+      // The hour turned while the test ran: the window ends at the new hour and is the hour written as current.
+      expect(doc.window).toEqual({ start: new Date(before).toISOString(), end: new Date(after).toISOString() });
+      expect(after).toBe(before + 3_600_000);
+      expect(doc.report.records).toBe(40);
+    }
   });
 
   test('a window without capture is insufficient data, exit 0, not an error', async () => {
