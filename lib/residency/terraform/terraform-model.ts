@@ -35,26 +35,25 @@ export class TerraformModel {
   public readonly document: TerraformDocument;
   /** Every resource and data source address. */
   public readonly addresses: ReadonlySet<string>;
+  /** The managed resources (not data sources). */
+  public readonly resources: readonly TerraformResourceBlock[];
   private readonly providers = new Map<string, TerraformProviderBlock>();
   private readonly byAddress = new Map<string, TerraformResourceBlock>();
   private readonly locations = new Map<TerraformResourceBlock, Located>();
   private readonly leafCache = new Map<TerraformResourceBlock | TerraformProviderBlock, TerraformLeaf[]>();
+  private readonly exprCache = new Map<string, Expr>();
 
   public constructor(doc: unknown) {
     this.document = readTerraformDocument(doc);
     for (const p of this.document.providers) this.providers.set(p.key, p);
     for (const r of this.document.resources) this.byAddress.set(r.address, r);
     this.addresses = new Set(this.byAddress.keys());
+    this.resources = this.document.resources.filter((r) => r.mode === 'managed');
   }
 
   /** The stack name. */
   public get stackName(): string {
     return this.document.stackName;
-  }
-
-  /** The managed resources (not data sources). */
-  public get resources(): TerraformResourceBlock[] {
-    return this.document.resources.filter((r) => r.mode === 'managed');
   }
 
   /** A resource or data source by address. */
@@ -118,9 +117,14 @@ export class TerraformModel {
     }
   }
 
-  /** A template string as an expression over the document's resources. */
+  /** A template string as an expression over the document's resources (read once per distinct string). */
   public expr(template: string): Expr {
-    return templateExpr(template, this.stackName, this.addresses);
+    let expr = this.exprCache.get(template);
+    if (!expr) {
+      expr = templateExpr(template, this.stackName, this.addresses);
+      this.exprCache.set(template, expr);
+    }
+    return expr;
   }
 
   /** Every string argument of a resource or provider block, meta-arguments excluded. */
