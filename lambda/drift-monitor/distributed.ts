@@ -10,6 +10,7 @@
  * `…/partials/<index>.json`; `reduce` deletes them once the report is written.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
  */
+import { text } from 'node:stream/consumers';
 import { DRIFT_WORK_PREFIX, type BaselineDocument, type DriftPolicy } from '../../lib/drift';
 import { ErrorCode, SovereignMlError } from '../../lib/errors';
 import {
@@ -132,7 +133,7 @@ export async function reducePartials(
   // full sample per feature, and a big window has many.
   let merged: PartialWindows | undefined;
   for (const key of partialKeys) {
-    const part = decodePartial(await readText(await deps.openObject(input.bucket, key)), key);
+    const part = decodePartial(await text(await deps.openObject(input.bucket, key)), key);
     merged = merged ? mergePartials([merged, part]) : part;
   }
   const result = windowResult(baseline, input, merged ?? emptyPartial(baseline), input.policy);
@@ -162,10 +163,10 @@ export function encodePartial(part: PartialWindows): string {
  * Reads a partial written by {@link encodePartial}.
  * @throws SovereignMlError INVALID_PROPS naming the source when it is not one
  */
-export function decodePartial(text: string, source: string): PartialWindows {
+export function decodePartial(body: string, source: string): PartialWindows {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(body);
   } catch (cause) {
     throw new SovereignMlError(ErrorCode.INVALID_PROPS, `partial ${source} is not JSON: ${(cause as Error).message}`, { cause });
   }
@@ -174,10 +175,4 @@ export function decodePartial(text: string, source: string): PartialWindows {
     throw new SovereignMlError(ErrorCode.INVALID_PROPS, `${source} is not a sovereign-ml.drift-partial version 1 document`);
   }
   return d.part as PartialWindows;
-}
-
-async function readText(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
 }
