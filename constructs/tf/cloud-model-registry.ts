@@ -12,6 +12,7 @@ import {
   S3BucketPublicAccessBlock, S3BucketServerSideEncryptionConfiguration, S3BucketVersioning, S3Object,
 } from './private/providers';
 import { regionSchema } from './private/region';
+import { SITE_IDENTITY_SUFFIX, siteIdentityName, siteNameSchema } from './private/site-name';
 import { classifyResource } from './private/residency-annotations';
 import { ErrorCode, fail, isUnresolved, validateProps, withPath } from './private/validate';
 import { SiteIdentity } from './site-identity';
@@ -36,7 +37,8 @@ export interface CloudModelRegistryProps {
    */
   readonly modelPrefix?: string;
   /**
-   * Name of the site that pulls models, used for the pull identity's name.
+   * Name of the site that pulls models, used for the pull identity's name
+   * (`sovereign-ml-<site>-model-pull`): 1-40 lower-case letters, digits and hyphens.
    * @default 'site'
    */
   readonly siteName?: string;
@@ -101,7 +103,7 @@ const registrySchema = z.strictObject({
     'must be 3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit').optional(),
   modelPrefix: checkedString(isUnresolved, (v) => /^[A-Za-z0-9._\-/]{1,200}\/$/.test(v) && !v.startsWith('/'),
     'must be a key prefix ending in "/" (letters, digits, ".", "_", "-", "/"), not starting with "/"').default('models/'),
-  siteName: checkedString(isUnresolved, (v) => /^[a-z0-9][a-z0-9-]{0,40}$/.test(v), 'must be 1-41 lower-case letters, digits and hyphens').default('site'),
+  siteName: siteNameSchema,
   siteIdentity: z.instanceof(SiteIdentity).optional(),
   noncurrentVersionRetentionDays: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1 && v <= 3650, 'must be a whole number of days from 1 to 3650').default(90),
   forceDestroy: z.boolean().default(false),
@@ -199,7 +201,7 @@ export class CloudModelRegistry extends Construct {
     new S3BucketPolicy(this, 'Policy', { region, bucket, policy: tlsOnlyPolicy(this.bucket.arn) });
     if (p.accessLogs) accessLogs(this, region, this.bucket);
 
-    const identity = (p.siteIdentity ?? SiteIdentity.user())._bind(this, `sovereign-ml-${p.siteName}-model-pull`, 'model-pull',
+    const identity = (p.siteIdentity ?? SiteIdentity.user())._bind(this, siteIdentityName(p.siteName, SITE_IDENTITY_SUFFIX.modelPull), 'model-pull',
       pullPolicy(this.bucket.arn, p.modelPrefix, this.key.arn, this.endpointHost));
     this.siteIdentityArn = identity.arn;
     this.siteIdentityName = identity.name;

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { checkedString } from '../../lib/validation';
 import { TerraformOutput } from './private/cdktf';
 import { regionSchema } from './private/region';
+import { SITE_IDENTITY_SUFFIX, siteIdentityName, siteNameSchema } from './private/site-name';
 import { isUnresolved, validateProps } from './private/validate';
 import { SiteIdentity } from './site-identity';
 
@@ -16,7 +17,8 @@ export interface SiteMetricsIdentityProps {
    */
   readonly metricNamespace?: string;
   /**
-   * Name of the site, used for the identity's name.
+   * Name of the site, used for the identity's name (`sovereign-ml-<site>-metrics`):
+   * 1-40 lower-case letters, digits and hyphens.
    * @default 'site'
    */
   readonly siteName?: string;
@@ -31,7 +33,7 @@ const schema = z.strictObject({
   region: regionSchema,
   metricNamespace: checkedString(isUnresolved, (v) => /^[A-Za-z0-9._\-/#:]{1,255}$/.test(v) && !v.startsWith('AWS/'),
     'must be 1-255 letters, digits and . _ - / # : and not start with "AWS/"').default('SovereignML/Drift'),
-  siteName: checkedString(isUnresolved, (v) => /^[a-z0-9][a-z0-9-]{0,40}$/.test(v), 'must be 1-41 lower-case letters, digits and hyphens').default('site'),
+  siteName: siteNameSchema,
   identity: z.instanceof(SiteIdentity).optional(),
 });
 
@@ -55,7 +57,7 @@ export class SiteMetricsIdentity extends Construct {
     super(scope, id);
     const p = validateProps(this, schema, props, 'props');
     this.metricNamespace = p.metricNamespace;
-    const bound = (p.identity ?? SiteIdentity.user())._bind(this, `sovereign-ml-${p.siteName}-metrics`, 'put-metrics', JSON.stringify({
+    const bound = (p.identity ?? SiteIdentity.user())._bind(this, siteIdentityName(p.siteName, SITE_IDENTITY_SUFFIX.metrics), 'put-metrics', JSON.stringify({
       Version: '2012-10-17',
       Statement: [{
         Sid: 'PutDriftMetrics',

@@ -77,6 +77,20 @@ describe('CloudModelRegistry', () => {
     ]);
   });
 
+  test('a site name of 40 characters makes a 64-character IAM name, the most IAM takes; 41 is refused', () => {
+    const site40 = 'kwun-tong-dc-0123456789-0123456789-abcde';
+    expect(site40).toHaveLength(40);
+    const name = text(onlyResource(terraformJson(registry({ siteName: site40 }).stack), 'aws_iam_user').name);
+    expect(name).toBe('sovereign-ml-kwun-tong-dc-0123456789-0123456789-abcde-model-pull');
+    expect(name).toHaveLength(64);
+    const role = SiteIdentity.rolesAnywhere({ trustAnchorArn: 'arn:aws:rolesanywhere:ap-east-1:111111111111:trust-anchor/abc' });
+    expect(text(onlyResource(terraformJson(registry({ siteName: site40, siteIdentity: role }).stack), 'aws_iam_role').name)).toHaveLength(64);
+    const e = errorOf(() => registry({ siteName: `${site40}f` }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.detail).toBe('props.siteName must be 1-40 lower-case letters, digits and hyphens, starting with a letter or digit (IAM names hold 64 characters), got "kwun-tong-dc-0123456789-0123456789-abcdef"');
+    expect(errorOf(() => registry({ siteName: '-dc' })).detail).toMatch(/^props\.siteName must be 1-40 lower-case letters/);
+  });
+
   test('a Roles Anywhere role trusts only sessions through the trust anchor', () => {
     const anchor = 'arn:aws:rolesanywhere:ap-east-1:111111111111:trust-anchor/0f1e2d3c-aaaa-bbbb-cccc-000000000001';
     const json = terraformJson(registry({ siteIdentity: SiteIdentity.rolesAnywhere({ trustAnchorArn: anchor }) }).stack);

@@ -30,6 +30,16 @@ describe('SiteMetricsIdentity', () => {
     expect(resources(json, 'aws_iam_user')).toHaveLength(0);
   });
 
+  test('takes a site name of 40 characters and refuses 41, the limit the registry\'s longer IAM name sets', () => {
+    const site40 = 'kwun-tong-dc-0123456789-0123456789-abcde';
+    const stack = newStack();
+    new SiteMetricsIdentity(stack, 'Metrics', { region: 'ap-east-1', siteName: site40 });
+    expect(onlyResource(terraformJson(stack), 'aws_iam_user').name).toBe('sovereign-ml-kwun-tong-dc-0123456789-0123456789-abcde-metrics');
+    const e = errorOf(() => new SiteMetricsIdentity(newStack(), 'Metrics', { region: 'ap-east-1', siteName: `${site40}f` }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.detail).toBe('props.siteName must be 1-40 lower-case letters, digits and hyphens, starting with a letter or digit (IAM names hold 64 characters), got "kwun-tong-dc-0123456789-0123456789-abcdef"');
+  });
+
   test('fails when the namespace is an AWS one', () => {
     const e = errorOf(() => new SiteMetricsIdentity(newStack(), 'Metrics', { region: 'ap-east-1', metricNamespace: 'AWS/EC2' }));
     expect(e.code).toBe(ErrorCode.INVALID_PROPS);
