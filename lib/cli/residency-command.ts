@@ -35,9 +35,9 @@ arguments:
                         the file name without .template.json or .json
   <cdktf.out dir>       a CDK for Terraform output: the stacks listed in its manifest.json, or without
                         one every stacks/<name>/cdk.tf.json
-  <*.tf.json files...>  Terraform JSON files (a "resource", "provider" or "terraform" object); the stack
-                        name is the folder name for cdk.tf.json, else the file name without .tf.json
-                        or .json
+  <*.tf.json files...>  Terraform JSON files (a "resource", "data", "module", "provider" or "terraform"
+                        object); the stack name is the folder name for cdk.tf.json, else the file name
+                        without .tf.json or .json
 
 options:
   --boundary <b>        hk (ap-east-1), cn (cn-north-1, cn-northwest-1),

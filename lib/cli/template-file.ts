@@ -10,9 +10,9 @@ import { Location } from '../residency/location';
 import { isCfnTemplate, type CfnTemplateJson } from '../residency/template';
 import { readTerraformDocument } from '../residency/terraform/terraform-document';
 
-/** Top-level keys of which a Terraform JSON document has at least one. */
-const TERRAFORM_KEYS = ['resource', 'provider', 'terraform'] as const;
-const TERRAFORM_KEYS_TEXT = '"resource", "provider" or "terraform"';
+/** Top-level keys of which a Terraform JSON document has at least one: the blocks the reader handles. */
+const TERRAFORM_KEYS = ['resource', 'data', 'module', 'provider', 'terraform'] as const;
+const TERRAFORM_KEYS_TEXT = '"resource", "data", "module", "provider" or "terraform"';
 
 /** A document file, of the kind its content shows. */
 export type DocumentFile =
@@ -57,7 +57,7 @@ export async function readTemplateFile(file: string): Promise<CfnTemplateJson> {
 /**
  * Reads a Terraform JSON document (`cdk.tf.json`, `*.tf.json`).
  * @throws SovereignMlError INVALID_PROPS when the file cannot be read, is not JSON, has
- * none of the `resource`, `provider` and `terraform` blocks, or is malformed
+ * none of the `resource`, `data`, `module`, `provider` and `terraform` blocks, or is malformed
  */
 export async function readTerraformFile(file: string): Promise<unknown> {
   const json = await readJsonFile(file, 'Terraform document');
@@ -70,8 +70,8 @@ export async function readTerraformFile(file: string): Promise<unknown> {
 
 /**
  * Reads a CloudFormation template or a Terraform JSON document, telling them apart by
- * content: a template has a `Resources` object; Terraform JSON has a `resource`,
- * `provider` or `terraform` object.
+ * content: a template has a `Resources` object; Terraform JSON has a `resource`, `data`,
+ * `module`, `provider` or `terraform` object.
  * @throws SovereignMlError INVALID_PROPS when the file cannot be read, is not JSON, is
  * neither, or is a malformed one of them
  */

@@ -311,6 +311,10 @@ describe('sovereign-ml residency over Terraform JSON', () => {
     writeFileSync(tfAt('broken.tf.json'), '{ "provider": { "aws": [ ');
     writeFileSync(tfAt('malformed.tf.json'), JSON.stringify({ resource: [] }));
     writeFileSync(tfAt('neither.json'), JSON.stringify({ variable: { region: {} } }));
+    writeFileSync(tfAt('modules.tf.json'), JSON.stringify({ module: { Bucket: {
+      source: 'terraform-aws-modules/s3-bucket/aws', version: '4.1.0', bucket: 'x', '//': { metadata: { path: 'modules/Bucket', uniqueId: 'Bucket' } },
+    } } }));
+    writeFileSync(tfAt('lookups.tf.json'), JSON.stringify({ data: { aws_region: { current: {} } } }));
     writeFileSync(tfAt('data.template.json'), JSON.stringify(bucketTemplate()));
     writeAssembly(tfAt('hk.out'), 'HkData', 'aws://111111111111/ap-east-1', bucketTemplate());
   });
@@ -410,11 +414,26 @@ describe('sovereign-ml residency over Terraform JSON', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'residency-report.json'), 'utf8')).summary.verdict).toBe('clean');
   });
 
+  test('a .tf.json file of module calls only is Terraform JSON, and fails closed: RES-UNKNOWN-LOCATION, exit 1', async () => {
+    const r = await run('residency', tfAt('modules.tf.json'), ...BOUNDARY);
+    expect(r).toEqual(expect.objectContaining({ code: 1, stderr: '' }));
+    expect(r.stdout).toBe('error RES-UNKNOWN-LOCATION modules/module.Bucket (modules/Bucket) source: module.Bucket (source "terraform-aws-modules/s3-bucket/aws" version 4.1.0)'
+      + ' creates resources that are not in the synthesized Terraform JSON: where they are and what data they hold cannot be proven\n'
+      + '  fix: Read the module: if everything it creates stays inside the boundary, acknowledge RES-UNKNOWN-LOCATION at the module\'s construct path with that reason;'
+      + ' otherwise write its resources in the stack, where they are checked\n'
+      + 'residency: 1 violation, 0 info in 1 stack (boundary custom (ap-east-1, site kwun-tong-dc))\n');
+  });
+
+  test('a .tf.json file of data sources only is Terraform JSON', async () => {
+    const r = await run('residency', tfAt('lookups.tf.json'), ...BOUNDARY);
+    expect(r).toEqual({ code: 0, stderr: '', stdout: 'residency: 0 violations, 0 info in 1 stack (boundary custom (ap-east-1, site kwun-tong-dc))\n' });
+  });
+
   test.each([
     ['malformed JSON in a cdktf.out', () => [tfAt('broken.out')], () => `Terraform document ${tfAt('broken.out', 'stacks', 'broken', 'cdk.tf.json')} is not valid JSON`],
     ['a malformed .tf.json file', () => [tfAt('broken.tf.json')], () => `Terraform document ${tfAt('broken.tf.json')} is not valid JSON`],
     ['a .tf.json file that is not a Terraform document', () => [tfAt('malformed.tf.json')], () => `Terraform document ${tfAt('malformed.tf.json')}: the Terraform document is malformed: resource`],
-    ['a cdktf.out stack that is not Terraform JSON', () => [tfAt('not-terraform.out')], () => `Terraform document ${tfAt('not-terraform.out', 'stacks', 'odd', 'cdk.tf.json')} is not Terraform JSON: expected a JSON object with a "resource", "provider" or "terraform" object`],
+    ['a cdktf.out stack that is not Terraform JSON', () => [tfAt('not-terraform.out')], () => `Terraform document ${tfAt('not-terraform.out', 'stacks', 'odd', 'cdk.tf.json')} is not Terraform JSON: expected a JSON object with a "resource", "data", "module", "provider" or "terraform" object`],
     ['a JSON file that is neither', () => [tfAt('neither.json')], () => `template ${tfAt('neither.json')} is not a CloudFormation template or Terraform JSON`],
     ['a CloudFormation template and a cdktf.out', () => [tfAt('data.template.json'), tfAt('clean.out'), '--region', 'ap-east-1'],
       () => `cannot audit CloudFormation and Terraform in one run: ${tfAt('data.template.json')} is CloudFormation, ${tfAt('clean.out')} is Terraform JSON`],
