@@ -8,7 +8,7 @@ import {
   buildPartial, decodePartial, encodePartial, partialKeyOf, planWindow, reducePartials,
   type DistributedJobDeps, type ManifestBatch,
 } from '../../../lambda/drift-monitor/distributed';
-import { emptyPartial, runDriftJob } from '../../../lambda/drift-monitor/drift-job';
+import { buildWindows, emptyPartial, evaluatePartial, runDriftJob, windowKeys } from '../../../lambda/drift-monitor/drift-job';
 import { DRIFT_WORK_PREFIX } from '../../../lib/drift';
 import { allKeys, BUCKET, folderDeps, makeFixture, PREFIX, WINDOW_END, type Fixture } from '../../support/drift-fixture';
 
@@ -176,9 +176,32 @@ describe('plan, partials and reduce', () => {
 });
 
 describe('partial encoding', () => {
-  test('round-trips a partial exactly', () => {
-    const part = emptyPartial(fx.baseline);
-    expect(decodePartial(encodePartial(part), 'p')).toEqual(JSON.parse(JSON.stringify(part)));
+  test('round-trips a real partial exactly: the same windows, samples and counts, and the same report', async () => {
+    const part = await buildWindows(fx.baseline, { format: 'onnx', bucket: BUCKET, keys: windowKeys(location, folderDeps(fx.root)) }, folderDeps(fx.root));
+    // A partial worth round-tripping: the fixture's four window objects (one truncated),
+    // its three rejected lines, samples and counts in every window.
+    expect(part.objects).toBe(4);
+    expect(part.stats).toMatchObject({ objectsCorrupt: 1, linesRejected: 3 });
+    expect(part.stats.rowsAnalyzed).toBeGreaterThan(1500);
+    expect(part.stats.examples.length).toBeGreaterThan(0);
+    expect(part.stats.corruptObjects).toHaveLength(1);
+    expect(Object.keys(part.features)).toEqual(['f0', 'f1', 'f2', 'f3']);
+    for (const w of [...Object.values(part.features), part.output!]) {
+      expect(w).toMatchObject({ kind: 'numeric' });
+      expect(w.count).toBe(part.stats.rowsAnalyzed);
+      if (w.kind !== 'numeric') throw new Error('numeric windows expected');
+      expect(w.sample).toHaveLength(part.stats.rowsAnalyzed);
+      expect(w.binCounts.reduce((a, b) => a + b, 0)).toBe(part.stats.rowsAnalyzed);
+      expect(w.sum).not.toBe(0);
+    }
+
+    const decoded = decodePartial(encodePartial(part), 'p');
+
+    expect(decoded).toStrictEqual(part);
+    const report = evaluatePartial(fx.baseline, part);
+    expect(report).toMatchObject({ status: 'ok', datasetDrift: true });
+    expect(report.status === 'ok' && report.features.filter((f) => f.drifted).map((f) => f.feature)).toEqual(['f0', 'f1']);
+    expect(evaluatePartial(fx.baseline, decoded)).toStrictEqual(report);
   });
 
   test.each([
