@@ -8,7 +8,6 @@ import { ErrorCode, SovereignMlError } from '../errors';
 import { EXTERNALS_METADATA_KEY } from '../residency/data-class';
 import { Location } from '../residency/location';
 import { isCfnTemplate, type CfnTemplateJson } from '../residency/template';
-import { readTerraformDocument } from '../residency/terraform/terraform-document';
 
 /** Top-level keys of which a Terraform JSON document has at least one: the blocks the reader handles. */
 const TERRAFORM_KEYS = ['resource', 'data', 'module', 'provider', 'terraform'] as const;
@@ -55,9 +54,10 @@ export async function readTemplateFile(file: string): Promise<CfnTemplateJson> {
 }
 
 /**
- * Reads a Terraform JSON document (`cdk.tf.json`, `*.tf.json`).
- * @throws SovereignMlError INVALID_PROPS when the file cannot be read, is not JSON, has
- * none of the `resource`, `data`, `module`, `provider` and `terraform` blocks, or is malformed
+ * Reads a Terraform JSON document (`cdk.tf.json`, `*.tf.json`). Its blocks are read (and
+ * a malformed one reported, naming the stack and this file) once, by `auditTerraform`.
+ * @throws SovereignMlError INVALID_PROPS when the file cannot be read, is not JSON, or has
+ * none of the `resource`, `data`, `module`, `provider` and `terraform` blocks
  */
 export async function readTerraformFile(file: string): Promise<unknown> {
   const json = await readJsonFile(file, 'Terraform document');
@@ -65,21 +65,22 @@ export async function readTerraformFile(file: string): Promise<unknown> {
     throw new SovereignMlError(ErrorCode.INVALID_PROPS,
       `Terraform document ${file} is not Terraform JSON: expected a JSON object with a ${TERRAFORM_KEYS_TEXT} object`);
   }
-  return checkTerraformDocument(json, file);
+  return json;
 }
 
 /**
  * Reads a CloudFormation template or a Terraform JSON document, telling them apart by
  * content: a template has a `Resources` object; Terraform JSON has a `resource`, `data`,
- * `module`, `provider` or `terraform` object.
+ * `module`, `provider` or `terraform` object. A Terraform document's blocks are read
+ * (and a malformed one reported) by `auditTerraform`, not here.
  * @throws SovereignMlError INVALID_PROPS when the file cannot be read, is not JSON, is
- * neither, or is a malformed one of them
+ * neither, or is a malformed template
  */
 export async function readDocumentFile(file: string): Promise<DocumentFile> {
   const terraformName = /\.tf\.json$/i.test(file);
   const json = await readJsonFile(file, terraformName ? 'Terraform document' : 'template');
   if (isCfnTemplate(json)) return { kind: 'cloudformation', template: checkTemplate(json, file) };
-  if (isTerraformJson(json)) return { kind: 'terraform', document: checkTerraformDocument(json, file) };
+  if (isTerraformJson(json)) return { kind: 'terraform', document: json };
   const expected = `a JSON object with a "Resources" object (CloudFormation) or a ${TERRAFORM_KEYS_TEXT} object (Terraform)`;
   throw new SovereignMlError(ErrorCode.INVALID_PROPS, terraformName
     ? `Terraform document ${file} is not Terraform JSON or a CloudFormation template: expected ${expected}`
@@ -89,17 +90,6 @@ export async function readDocumentFile(file: string): Promise<DocumentFile> {
 /** Whether a parsed JSON value looks like a Terraform JSON document. */
 function isTerraformJson(json: unknown): boolean {
   return typeof json === 'object' && json !== null && !Array.isArray(json) && TERRAFORM_KEYS.some((k) => Object.hasOwn(json, k));
-}
-
-/** The checker reads the document again; reading it here names the file in the message. */
-function checkTerraformDocument(json: unknown, file: string): unknown {
-  try {
-    readTerraformDocument(json);
-  } catch (err) {
-    if (!SovereignMlError.isSovereignMlError(err)) throw err;
-    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `Terraform document ${file}: ${err.detail}`, { cause: err });
-  }
-  return json;
 }
 
 /** A template's resources have a `Type`, and its declared externals valid locations. */

@@ -296,6 +296,7 @@ describe('sovereign-ml residency over Terraform JSON', () => {
     writeCdktfOut(tfAt('prediction-logs.out'), { 'prediction-logs': predictionLogDoc() });
     writeCdktfOut(tfAt('unlisted.out'), { b: cleanHybridDoc(), a: cleanHybridDoc() }, false);
     writeCdktfOut(tfAt('broken.out'), { broken: '{ "resource": ' });
+    writeCdktfOut(tfAt('malformed.out'), { bad: { resource: [] } });
     writeCdktfOut(tfAt('not-terraform.out'), { odd: { Resources: { Data: { Type: 'AWS::S3::Bucket' } } } });
     writeCdktfOut(tfAt('lost.out'), { lost: cleanHybridDoc() });
     rmSync(tfAt('lost.out', 'stacks', 'lost', 'cdk.tf.json'));
@@ -432,7 +433,8 @@ describe('sovereign-ml residency over Terraform JSON', () => {
   test.each([
     ['malformed JSON in a cdktf.out', () => [tfAt('broken.out')], () => `Terraform document ${tfAt('broken.out', 'stacks', 'broken', 'cdk.tf.json')} is not valid JSON`],
     ['a malformed .tf.json file', () => [tfAt('broken.tf.json')], () => `Terraform document ${tfAt('broken.tf.json')} is not valid JSON`],
-    ['a .tf.json file that is not a Terraform document', () => [tfAt('malformed.tf.json')], () => `Terraform document ${tfAt('malformed.tf.json')}: the Terraform document is malformed: resource`],
+    ['a .tf.json file that is not a Terraform document', () => [tfAt('malformed.tf.json')], () => `stack malformed (${tfAt('malformed.tf.json')}): the Terraform document is malformed: resource`],
+    ['a cdktf.out stack that is not a Terraform document', () => [tfAt('malformed.out')], () => `stack bad (${tfAt('malformed.out', 'stacks', 'bad', 'cdk.tf.json')}): the Terraform document is malformed: resource`],
     ['a cdktf.out stack that is not Terraform JSON', () => [tfAt('not-terraform.out')], () => `Terraform document ${tfAt('not-terraform.out', 'stacks', 'odd', 'cdk.tf.json')} is not Terraform JSON: expected a JSON object with a "resource", "data", "module", "provider" or "terraform" object`],
     ['a JSON file that is neither', () => [tfAt('neither.json')], () => `template ${tfAt('neither.json')} is not a CloudFormation template or Terraform JSON`],
     ['a CloudFormation template and a cdktf.out', () => [tfAt('data.template.json'), tfAt('clean.out'), '--region', 'ap-east-1'],
