@@ -2,6 +2,7 @@
  * The residency engine's entry points over synthesized CloudFormation.
  */
 import { AppModel, type ResourceView } from './app-model';
+import { claimRegistry, dedupeBy, findingSeverity } from './audit-support';
 import type { ResidencyPolicy } from './boundary';
 import type { DataClass } from './data-class';
 import type { FlowKind, Observation, ResidencyRule, RuleContext, RuleId, Severity } from './rule';
@@ -122,13 +123,7 @@ export function checkCloudFormation(stacks: readonly StackDocument[], policy: Re
 /** Like {@link checkCloudFormation}, with the flows and placements a report needs. */
 export function auditCloudFormation(stacks: readonly StackDocument[], policy: ResidencyPolicy, options: AuditOptions = {}): ResidencyAudit {
   const model = new AppModel(stacks);
-  const claims = new Map<ResourceView, string[]>();
-  const ctx: RuleContext = {
-    model,
-    policy,
-    claim: (r, path) => { const list = claims.get(r) ?? []; list.push(path); claims.set(r, list); },
-    isClaimed: (r, path) => (claims.get(r) ?? []).some((c) => path === c || path.startsWith(`${c}.`)),
-  };
+  const ctx: RuleContext = { model, policy, ...claimRegistry<ResourceView>() };
   const rules = options.rules ?? ALL_RULES;
   const findings: Finding[] = [];
   const flows: Flow[] = [];
@@ -146,7 +141,7 @@ export function auditCloudFormation(stacks: readonly StackDocument[], policy: Re
     if (obs.compliant) return;
     findings.push({
       ruleId,
-      severity: obs.severity ?? (obs.ruleId && obs.ruleId !== rule.id ? 'error' : rule.severity),
+      severity: findingSeverity(rule, obs),
       stackName,
       stackConstructPath: stack.constructPath,
       templatePath: stack.templatePath,
@@ -180,15 +175,4 @@ export function auditCloudFormation(stacks: readonly StackDocument[], policy: Re
     flows: dedupeBy(flows, (f) => [f.ruleId, f.stackName, f.logicalId, f.propertyPath, f.to, f.allowed].join('|')),
     findings: dedupeBy(findings, (f) => [f.ruleId, f.stackName, f.logicalId, f.propertyPath, f.message].join('|')),
   };
-}
-
-/** The same fact found through several alternatives of one value is reported once. */
-function dedupeBy<T>(items: T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const k = key(item);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

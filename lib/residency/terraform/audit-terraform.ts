@@ -5,6 +5,7 @@
  */
 import { ErrorCode, SovereignMlError } from '../../errors';
 import type { Finding, Flow, ProviderPlacement, ResidencyAudit, StackPlacement } from '../audit';
+import { claimRegistry, dedupeBy, findingSeverity } from '../audit-support';
 import type { ResidencyPolicy } from '../boundary';
 import { TERRAFORM_RULES } from './rules';
 import type { TerraformResourceBlock } from './terraform-document';
@@ -87,39 +88,26 @@ export function auditTerraform(docs: readonly TerraformStackDocument[], policy: 
  * rules observed, allowed or not (each once).
  */
 export function evaluateTerraform(model: TerraformModel, policy: ResidencyPolicy, stack: TerraformStackIdentity, rules: readonly TerraformRule[] = TERRAFORM_RULES): { findings: Finding[]; flows: Flow[] } {
-  const claims = new Map<TerraformResourceBlock, string[]>();
-  const ctx: TerraformRuleContext = {
-    model,
-    policy,
-    claim: (r, path) => { const list = claims.get(r) ?? []; list.push(path); claims.set(r, list); },
-    isClaimed: (r, path) => (claims.get(r) ?? []).some((c) => path === c || path.startsWith(`${c}.`)),
-  };
+  const ctx: TerraformRuleContext = { model, policy, ...claimRegistry<TerraformResourceBlock>() };
   const findings: Finding[] = [];
   const flows: Flow[] = [];
-  const seenFindings = new Set<string>();
-  const seenFlows = new Set<string>();
   const record = (rule: TerraformRule, obs: TerraformObservation) => {
     const ruleId = obs.ruleId ?? rule.id;
     const logicalId = obs.resource?.address ?? obs.provider?.logicalId ?? obs.module?.address ?? obs.block;
     const constructPath = obs.resource?.constructPath ?? obs.module?.constructPath;
     const dataClasses = obs.dataClasses ?? obs.resource?.dataClasses ?? [];
     if (obs.flow) {
-      const flow: Flow = {
+      flows.push({
         ruleId, stackName: stack.stackName, logicalId: logicalId ?? '', constructPath,
         propertyPath: obs.propertyPath ?? '', kind: obs.flow.kind, from: obs.flow.from.location.toString(),
         to: obs.flow.to.location.toString(), basis: obs.flow.to.basis, dataClasses, allowed: obs.compliant,
         ...(obs.flow.description === undefined ? {} : { description: obs.flow.description }),
-      };
-      const key = [flow.ruleId, flow.logicalId, flow.propertyPath, flow.from, flow.to, flow.allowed].join('|');
-      if (!seenFlows.has(key)) {
-        seenFlows.add(key);
-        flows.push(flow);
-      }
+      });
     }
     if (obs.compliant) return;
-    const finding: Finding = {
+    findings.push({
       ruleId,
-      severity: obs.severity ?? (obs.ruleId && obs.ruleId !== rule.id ? 'error' : rule.severity),
+      severity: findingSeverity(rule, obs),
       stackName: stack.stackName,
       stackConstructPath: stack.stackConstructPath,
       ...(stack.templatePath === undefined ? {} : { templatePath: stack.templatePath }),
@@ -130,11 +118,7 @@ export function evaluateTerraform(model: TerraformModel, policy: ResidencyPolicy
       message: obs.message,
       fix: obs.fix ?? rule.fix,
       dataClasses,
-    };
-    const key = [finding.ruleId, finding.logicalId, finding.propertyPath, finding.message].join('|');
-    if (seenFindings.has(key)) return;
-    seenFindings.add(key);
-    findings.push(finding);
+    });
   };
   for (const rule of rules) {
     for (const obs of rule.checkDocument?.(ctx) ?? []) record(rule, obs);
@@ -149,7 +133,10 @@ export function evaluateTerraform(model: TerraformModel, policy: ResidencyPolicy
       for (const obs of rule.checkResource?.(resource, ctx) ?? []) record(rule, obs);
     }
   }
-  return { findings, flows };
+  return {
+    findings: dedupeBy(findings, (f) => [f.ruleId, f.logicalId, f.propertyPath, f.message].join('|')),
+    flows: dedupeBy(flows, (f) => [f.ruleId, f.logicalId, f.propertyPath, f.from, f.to, f.allowed].join('|')),
+  };
 }
 
 function modelOf(doc: TerraformStackDocument): TerraformModel {
