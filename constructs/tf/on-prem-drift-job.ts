@@ -6,7 +6,8 @@ import { checkedNumber, checkedString } from '../../lib/validation';
 import { CaptureVolume } from './capture-volume';
 import type { ContainerResources } from './container-resources';
 import {
-  CONTAINER_SECURITY_CONTEXT, DNS_EGRESS, POD_SECURITY_CONTEXT, cidrList, dnsLabel, httpsEgress, labelsFor, pinnedImage, resourcesSchema,
+  CONTAINER_SECURITY_CONTEXT, DNS_EGRESS, POD_SECURITY_CONTEXT, cidrList, dnsLabel, dnsName, httpsEgress, labelValue, labelsFor, pinnedImage,
+  resourcesSchema,
 } from './private/kubernetes';
 import { ConfigMapV1, CronJobV1, NetworkPolicyV1 } from './private/providers';
 import { classifyResource, declareResourceFlow } from './private/residency-annotations';
@@ -84,7 +85,8 @@ export interface OnPremDriftJobProps {
   readonly metricNamespace?: string;
   /**
    * Name of the CronJob and its companions.
-   * @default - `<model name>-drift`, lower-cased
+   * @default - `<model name>-drift`, the model name lower-cased with other characters than
+   * a-z, 0-9 and - replaced by - (as the inference service's default name)
    */
   readonly name?: string;
   /**
@@ -93,6 +95,15 @@ export interface OnPremDriftJobProps {
    */
   readonly resources?: ContainerResources;
 }
+
+/**
+ * Most characters of a CronJob name: Kubernetes adds 11 characters to name each Job
+ * (`-<minutes since the epoch>`) and refuses CronJob names over 52.
+ */
+const CRON_JOB_NAME_MAX = 52;
+
+/** Suffix of the default name, after the model name. */
+const DRIFT_SUFFIX = '-drift';
 
 /** Fewest and most minutes of `windowMinutes`. */
 const WINDOW_BOUNDS = { min: 5, max: 1440 };
@@ -219,8 +230,9 @@ export class OnPremDriftJob extends Construct {
   public constructor(scope: Construct, id: string, props: OnPremDriftJobProps) {
     super(scope, id);
     const p = validateProps(this, schema, props, 'props');
-    const name = p.name ?? `${p.modelName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, 46).replace(/-+$/, '') || 'model'}-drift`;
-    const labels = labelsFor(name, 'drift', { 'sovereign-ml/model': p.modelName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').slice(0, 63) });
+    const name = p.name ?? `${dnsName(p.modelName, CRON_JOB_NAME_MAX - DRIFT_SUFFIX.length)}${DRIFT_SUFFIX}`;
+    // The same label as the model's OnPremInferenceService: one selector finds both.
+    const labels = labelsFor(name, 'drift', { 'sovereign-ml/model': labelValue(p.modelName) });
     const namespace = p.namespace;
     const interval = isUnresolved(p.schedule) ? undefined : scheduleIntervalMinutes(p.schedule);
     const windowMinutes = p.windowMinutes

@@ -8,7 +8,8 @@ import { CaptureVolume, VolumeAccessMode } from './capture-volume';
 import type { ContainerResources } from './container-resources';
 import { TerraformStack } from './private/cdktf';
 import {
-  CONTAINER_SECURITY_CONTEXT, DNS_EGRESS, POD_SECURITY_CONTEXT, cidrList, dnsLabel, httpsEgress, labelsFor, pinnedImage, resourcesSchema,
+  CONTAINER_SECURITY_CONTEXT, DNS_EGRESS, POD_SECURITY_CONTEXT, cidrList, dnsLabel, dnsName, httpsEgress, labelValue, labelsFor, pinnedImage,
+  resourcesSchema,
 } from './private/kubernetes';
 import { DeploymentV1, HorizontalPodAutoscalerV2, NamespaceV1, NetworkPolicyV1, PodDisruptionBudgetV1, ServiceV1 } from './private/providers';
 import { regionSchema } from './private/region';
@@ -225,8 +226,8 @@ export class OnPremInferenceService extends Construct {
     super(scope, id);
     const p = validateProps(this, schema, props, 'props');
     const model = props.model;
-    const name = p.name ?? defaultName(model.name);
-    const labels = labelsFor(name, 'inference', { 'sovereign-ml/model': defaultName(model.name) });
+    const name = p.name ?? dnsName(model.name);
+    const labels = labelsFor(name, 'inference', { 'sovereign-ml/model': labelValue(model.name) });
 
     if (p.createNamespace) {
       const ns = new NamespaceV1(this, 'Namespace', {
@@ -252,7 +253,7 @@ export class OnPremInferenceService extends Construct {
         selector: { matchLabels: labels.selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
         template: {
-          metadata: { labels: { ...labels.all, 'sovereign-ml/model-version': defaultName(model.version) } },
+          metadata: { labels: { ...labels.all, 'sovereign-ml/model-version': labelValue(model.version) } },
           spec: {
             automountServiceAccountToken: false,
             // The server drains requests in flight for up to 10 s after SIGTERM.
@@ -348,10 +349,4 @@ function registryTarget(scope: Construct, model: RegistryModel): string {
   const registry: CloudModelRegistry | undefined = model.registry;
   if (registry && TerraformStack.of(registry) === TerraformStack.of(scope)) return registry.bucketArn;
   return `region:${model.region}`;
-}
-
-/** A DNS label from a model name or version. */
-function defaultName(text: string): string {
-  const label = text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
-  return label || 'model';
 }

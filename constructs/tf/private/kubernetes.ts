@@ -52,6 +52,35 @@ function parseMemory(v: string): number {
   return m ? Number(m[1]) * (MEMORY_UNITS[m[2] ?? ''] ?? NaN) : NaN;
 }
 
+/** Most characters of a Kubernetes label value, and of a DNS-1123 label. */
+export const LABEL_MAX = 63;
+
+/**
+ * A valid Kubernetes label value from `text` (a model name or version): characters other
+ * than letters, digits, `-`, `_` and `.` become `-`, the value is cut to `max` characters
+ * (at most 63) and trimmed to start and end with a letter or digit; `fallback` when
+ * nothing is left. A valid value comes back unchanged: `shipment_risk` stays `shipment_risk`.
+ */
+export function labelValue(text: string, max = LABEL_MAX, fallback = 'model'): string {
+  const cut = text.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, Math.min(max, LABEL_MAX));
+  return trimToAlphanumeric(cut) || fallback;
+}
+
+/**
+ * A DNS-1123 label (a Kubernetes object name) from `text`: lower-cased, characters other
+ * than letters, digits and `-` become `-`, cut to `max` characters (at most 63) and trimmed
+ * to start and end with a letter or digit; `fallback` when nothing is left. `shipment_risk`
+ * becomes `shipment-risk`, `risk.` becomes `risk`.
+ */
+export function dnsName(text: string, max = LABEL_MAX, fallback = 'model'): string {
+  const cut = trimToAlphanumeric(text.toLowerCase().replace(/[^a-z0-9-]+/g, '-')).slice(0, Math.min(max, LABEL_MAX));
+  return trimToAlphanumeric(cut) || fallback;
+}
+
+function trimToAlphanumeric(text: string): string {
+  return text.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+}
+
 /** Standard labels; `selector` is the immutable subset used by selectors. */
 export function labelsFor(name: string, component: string, extra: Record<string, string> = {}): { selector: Record<string, string>; all: Record<string, string> } {
   const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': component };

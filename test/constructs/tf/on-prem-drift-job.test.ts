@@ -141,6 +141,26 @@ describe('OnPremDriftJob', () => {
     expect(errorOf(() => driftJob({ schedule: '@daily', windowMinutes: 1439 })).detail).toMatch(/interval of the schedule "@daily", 1440 minutes.*got 1439$/);
   });
 
+  test.each([
+    // [model name, CronJob name, sovereign-ml/model label]: the label is the inference service's.
+    ['shipment_risk', 'shipment-risk-drift', 'shipment_risk'],
+    ['risk.', 'risk-drift', 'risk'],
+    ['Risk_Model.v2-', 'risk-model-v2-drift', 'Risk_Model.v2'],
+    ['r'.repeat(64), `${'r'.repeat(46)}-drift`, 'r'.repeat(63)],
+    [`${'x'.repeat(45)}_yz`, `${'x'.repeat(45)}-drift`, `${'x'.repeat(45)}_yz`], // cut to 46, then no trailing "-"
+    [`${'l'.repeat(62)}.z`, `${'l'.repeat(46)}-drift`, 'l'.repeat(62)], // label cut to 63, then no trailing "."
+    ['a-_.b', 'a--b-drift', 'a-_.b'], // each run of other characters is one "-"
+  ])('model %j: CronJob %j, label sovereign-ml/model %j', (modelName, name, label) => {
+    const json = driftJob({ modelName }).json;
+    for (const type of ['kubernetes_cron_job_v1', 'kubernetes_network_policy_v1', 'kubernetes_config_map_v1']) {
+      const metadata = object(at(onlyResource(json, type), 'metadata'));
+      expect(metadata.name).toBe(type === 'kubernetes_config_map_v1' ? `${name}-baseline` : name);
+      expect(at(metadata, ['labels', 'sovereign-ml/model'])).toBe(label);
+      expect(at(metadata, ['labels', 'app.kubernetes.io/name'])).toBe(name);
+    }
+    expect(at(onlyResource(json, 'kubernetes_cron_job_v1'), ['spec', 'job_template', 'spec', 'template', 'metadata', 'labels', 'sovereign-ml/model'])).toBe(label);
+  });
+
   test('does not retry when the CLI answers drift (1) or unusable input (2)', () => {
     const spec = object(at(onlyResource(driftJob().json, 'kubernetes_cron_job_v1'), 'spec.job_template.spec'));
     expect(spec.pod_failure_policy).toEqual({ rule: [{ action: 'FailJob', on_exit_codes: { container_name: 'drift', operator: 'In', values: [1, 2] } }] });

@@ -209,6 +209,24 @@ describe('OnPremInferenceService', () => {
     expect(() => service({ image: `registry:5000/onnx-server@sha256:${'b'.repeat(64)}` })).not.toThrow();
   });
 
+  test.each([
+    // [model name, version, object name, sovereign-ml/model label, sovereign-ml/model-version label]: labels as the drift job's.
+    ['shipment_risk', '1.0.0', 'shipment-risk', 'shipment_risk', '1.0.0'],
+    ['risk.', 'v2_', 'risk', 'risk', 'v2'],
+    [`${'l'.repeat(62)}.z`, '3', 'l'.repeat(62), 'l'.repeat(62), '3'], // 64 characters: cut to 63, then no trailing "-" or "."
+    ['Risk_Model', 'RC1', 'risk-model', 'Risk_Model', 'RC1'],
+  ])('model %j version %j: objects named %j, labels %j and %j', (name, version, objectName, modelLabel, versionLabel) => {
+    const json = service({ model: { ...MODEL, name, version } }).json;
+    for (const type of ['kubernetes_deployment_v1', 'kubernetes_service_v1', 'kubernetes_network_policy_v1', 'kubernetes_horizontal_pod_autoscaler_v2', 'kubernetes_pod_disruption_budget_v1']) {
+      const metadata = object(at(onlyResource(json, type), 'metadata'));
+      expect(metadata.name).toBe(objectName);
+      expect(at(metadata, ['labels', 'sovereign-ml/model'])).toBe(modelLabel);
+    }
+    const podLabels = object(at(onlyResource(json, 'kubernetes_deployment_v1'), 'spec.template.metadata.labels'));
+    expect(podLabels['sovereign-ml/model']).toBe(modelLabel);
+    expect(podLabels['sovereign-ml/model-version']).toBe(versionLabel);
+  });
+
   test('fails when an egress CIDR is malformed or missing', () => {
     expect(errorOf(() => service({ egress: { registryEndpointCidrs: ['s3.ap-east-1.amazonaws.com'] } })).message)
       .toMatch(/props\.egress\.registryEndpointCidrs\[0\] must be an IPv4 or IPv6 CIDR block/);
