@@ -6,7 +6,7 @@ import { checkedNumber, checkedString } from '../../lib/validation';
 import { CaptureVolume } from './capture-volume';
 import type { ContainerResources } from './container-resources';
 import {
-  CONTAINER_SECURITY_CONTEXT, DNS_EGRESS, POD_SECURITY_CONTEXT, cidrList, dnsLabel, dnsName, httpsEgress, labelValue, labelsFor, pinnedImage,
+  CONTAINER_SECURITY_CONTEXT, DNS_EGRESS, POD_SECURITY_CONTEXT, cidrList, dnsLabel, dnsName, httpsEgress, isDnsLabel, labelValue, labelsFor, pinnedImage,
   resourcesSchema,
 } from './private/kubernetes';
 import { ConfigMapV1, CronJobV1, NetworkPolicyV1 } from './private/providers';
@@ -84,7 +84,8 @@ export interface OnPremDriftJobProps {
    */
   readonly metricNamespace?: string;
   /**
-   * Name of the CronJob and its companions.
+   * Name of the CronJob and its companions: a DNS label of at most 52 characters (Kubernetes
+   * adds 11 to name each run's Job, and refuses longer CronJob names).
    * @default - `<model name>-drift`, the model name lower-cased with other characters than
    * a-z, 0-9 and - replaced by - (as the inference service's default name)
    */
@@ -128,7 +129,8 @@ const schema = z.strictObject({
   metricNamespace: checkedString(isUnresolved, (v) => /^[A-Za-z0-9._\-/#:]{1,255}$/.test(v) && !v.startsWith('AWS/'),
     'must be 1-255 letters, digits and . _ - / # : and not start with "AWS/"').default('SovereignML/Drift'),
   windowMinutes: checkedNumber(isUnresolved, inWindowBounds, `must be a whole number of minutes from ${WINDOW_BOUNDS.min} to ${WINDOW_BOUNDS.max} (a day)`).optional(),
-  name: dnsLabel.optional(),
+  name: checkedString(isUnresolved, (v) => isDnsLabel(v, CRON_JOB_NAME_MAX),
+    `must be a DNS label of 1-${CRON_JOB_NAME_MAX} lower-case letters, digits and hyphens, starting and ending with a letter or digit (Kubernetes refuses CronJob names over ${CRON_JOB_NAME_MAX} characters)`).optional(),
   resources: resourcesSchema({ cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' }),
 }).superRefine((p, ctx) => {
   if (p.windowMinutes === undefined || isUnresolved(p.windowMinutes) || !inWindowBounds(p.windowMinutes) || isUnresolved(p.schedule)) return;

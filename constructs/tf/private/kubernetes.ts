@@ -6,8 +6,13 @@ import * as z from 'zod';
 import { checkedString } from '../../../lib/validation';
 import { isUnresolved } from './validate';
 
+/** Whether `v` is a DNS-1123 label of at most `max` characters (at most 63). */
+export function isDnsLabel(v: string, max = 63): boolean {
+  return v.length <= max && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v);
+}
+
 /** A DNS-1123 label: Kubernetes object and namespace names. */
-export const dnsLabel = checkedString(isUnresolved, (v) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v),
+export const dnsLabel = checkedString(isUnresolved, (v) => isDnsLabel(v),
   'must be a DNS label: 1-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit');
 
 /** An image reference pinned by tag or digest: an untagged image means `latest`, which changes under a running deployment. */

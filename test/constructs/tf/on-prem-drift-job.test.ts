@@ -161,6 +161,16 @@ describe('OnPremDriftJob', () => {
     expect(at(onlyResource(json, 'kubernetes_cron_job_v1'), ['spec', 'job_template', 'spec', 'template', 'metadata', 'labels', 'sovereign-ml/model'])).toBe(label);
   });
 
+  test('takes a name of 52 characters and refuses 53, which Kubernetes refuses for a CronJob', () => {
+    const name52 = 'shipment-risk-drift-0123456789-0123456789-0123456789';
+    expect(name52).toHaveLength(52);
+    expect(at(onlyResource(driftJob({ name: name52 }).json, 'kubernetes_cron_job_v1'), 'metadata.name')).toBe(name52);
+    const e = errorOf(() => driftJob({ name: `${name52}a` }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.detail).toBe('props.name must be a DNS label of 1-52 lower-case letters, digits and hyphens, starting and ending with a letter or digit (Kubernetes refuses CronJob names over 52 characters), got "shipment-risk-drift-0123456789-0123456789-0123456789a"');
+    expect(errorOf(() => driftJob({ name: 'Risk' })).detail).toMatch(/^props\.name must be a DNS label of 1-52 /);
+  });
+
   test('does not retry when the CLI answers drift (1) or unusable input (2)', () => {
     const spec = object(at(onlyResource(driftJob().json, 'kubernetes_cron_job_v1'), 'spec.job_template.spec'));
     expect(spec.pod_failure_policy).toEqual({ rule: [{ action: 'FailJob', on_exit_codes: { container_name: 'drift', operator: 'In', values: [1, 2] } }] });
