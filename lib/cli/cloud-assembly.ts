@@ -29,14 +29,16 @@ interface ArtifactJson {
  * is its artifact id, its construct path the artifact's display name, and its region and
  * account come from the artifact's environment (`aws://<account>/<region>`, where
  * `unknown-account` and `unknown-region` leave them unknown).
+ * @param manifest the parsed `dir/manifest.json`, when the caller has read it already;
+ * read here when absent (nested assemblies' manifests are always read here)
  * @throws SovereignMlError INVALID_PROPS naming the file when the directory has no
  * manifest.json, or a manifest or template is unreadable or malformed
  */
-export async function readCloudAssembly(dir: string): Promise<StackDocument[]> {
-  return readAssembly(dir, new Set());
+export async function readCloudAssembly(dir: string, manifest?: unknown): Promise<StackDocument[]> {
+  return readAssembly(dir, new Set(), manifest);
 }
 
-async function readAssembly(dir: string, visited: Set<string>): Promise<StackDocument[]> {
+async function readAssembly(dir: string, visited: Set<string>, parsed?: unknown): Promise<StackDocument[]> {
   const manifestPath = path.join(dir, 'manifest.json');
   const real = await realpath(manifestPath).catch((err: unknown) => {
     throw new SovereignMlError(ErrorCode.INVALID_PROPS,
@@ -44,7 +46,7 @@ async function readAssembly(dir: string, visited: Set<string>): Promise<StackDoc
   });
   if (visited.has(real)) return [];
   visited.add(real);
-  const manifest = await readJsonFile(manifestPath, 'manifest');
+  const manifest = parsed === undefined ? await readJsonFile(manifestPath, 'manifest') : parsed;
   const artifacts = isRecord(manifest) ? manifest.artifacts : undefined;
   if (!isRecord(manifest) || (artifacts !== undefined && !isRecord(artifacts))) {
     throw new SovereignMlError(ErrorCode.INVALID_PROPS, `manifest ${manifestPath} is not a cloud assembly manifest: expected an object with an "artifacts" object`);

@@ -265,7 +265,7 @@ async function readDirectory(dir: string): Promise<Inputs> {
       if (stacks.length === 0) fail(`cdktf output ${dir} has no stacks: manifest ${manifestPath} lists none`);
       return { kind: 'terraform', stacks };
     }
-    const stacks = await readCloudAssembly(dir);
+    const stacks = await readCloudAssembly(dir, manifest);
     if (stacks.length === 0) fail(`cloud assembly ${dir} has no CloudFormation stacks`);
     return { kind: 'cloudformation', stacks };
   }

@@ -5,6 +5,13 @@ import * as path from 'node:path';
 import { main } from '../../../lib/cli/main';
 import { cleanHybridDoc, violatingHybridDoc } from '../residency/terraform/hybrid-docs';
 
+// readFile passes through to node's, recording the files read (node:fs/promises' own exports cannot be spied on).
+jest.mock('node:fs/promises', () => {
+  const actual = jest.requireActual<typeof import('node:fs/promises')>('node:fs/promises');
+  return { ...actual, readFile: jest.fn(actual.readFile) };
+});
+const readFileCalls = () => (jest.requireMock<{ readFile: jest.Mock }>('node:fs/promises')).readFile.mock.calls as unknown[][];
+
 const REPO = path.resolve(__dirname, '../../..');
 
 /** Runs the CLI in-process, capturing its output. */
@@ -109,6 +116,14 @@ describe('sovereign-ml residency', () => {
     const report = JSON.parse(r.stdout);
     expect(report.summary).toEqual(expect.objectContaining({ verdict: 'violations', stacks: 2 }));
     expect(report.findings).toContainEqual(expect.objectContaining({ ruleId: 'RES-S3-LOCATION', stackName: 'serving', templatePath: at('serving.template.json') }));
+  });
+
+  test('reads each manifest.json of a cloud assembly once (nested assemblies included)', async () => {
+    const before = readFileCalls().length;
+    const r = await run('residency', at('staged.out'), '--boundary', 'hk');
+    expect(r.code).toBe(0);
+    const manifests = readFileCalls().slice(before).map(([file]) => String(file)).filter((file) => path.basename(file) === 'manifest.json');
+    expect(manifests).toEqual([at('staged.out', 'manifest.json'), at('staged.out', 'assembly-Prod', 'manifest.json')]);
   });
 
   test.each([
