@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as z from 'zod';
+import { DEFAULT_DRIFT_NAMESPACE, isMetricNamespace, METRIC_NAMESPACE_RULE } from '../../lib/drift/metric-namespace';
 import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../../lib/model-names';
 import { DataClass } from '../../lib/residency/data-class';
 import { checkedNumber, checkedString } from '../../lib/validation';
@@ -79,7 +80,8 @@ export interface OnPremDriftJobProps {
    */
   readonly timeZone?: string;
   /**
-   * CloudWatch namespace of the metrics.
+   * CloudWatch namespace of the metrics: 1 to 255 of letters, digits, `. - _ / # :` and
+   * space, not blank, not starting with `:`, `AWS/` or `--` (what the CLI's `--namespace` takes).
    * @default 'SovereignML/Drift'
    */
   readonly metricNamespace?: string;
@@ -126,8 +128,9 @@ const schema = z.strictObject({
   schedule: checkedString(isUnresolved, (v) => /^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$/.test(v.trim()),
     'must be a cron expression of five fields, such as "0 * * * *", or @hourly, @daily, @weekly, @monthly, @yearly').default('0 * * * *'),
   timeZone: checkedString(isUnresolved, (v) => /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(v), 'must be an IANA time zone such as "Asia/Hong_Kong"').default('Etc/UTC'),
-  metricNamespace: checkedString(isUnresolved, (v) => /^[A-Za-z0-9._\-/#:]{1,255}$/.test(v) && !v.startsWith('AWS/'),
-    'must be 1-255 letters, digits and . _ - / # : and not start with "AWS/"').default('SovereignML/Drift'),
+  // The CLI's rule; and the CLI reads a value starting with "--" as the next option.
+  metricNamespace: checkedString(isUnresolved, (v) => isMetricNamespace(v) && !v.startsWith('--'), `${METRIC_NAMESPACE_RULE} or "--"`)
+    .default(DEFAULT_DRIFT_NAMESPACE),
   windowMinutes: checkedNumber(isUnresolved, inWindowBounds, `must be a whole number of minutes from ${WINDOW_BOUNDS.min} to ${WINDOW_BOUNDS.max} (a day)`).optional(),
   name: checkedString(isUnresolved, (v) => isDnsLabel(v, CRON_JOB_NAME_MAX),
     `must be a DNS label of 1-${CRON_JOB_NAME_MAX} lower-case letters, digits and hyphens, starting and ending with a letter or digit (Kubernetes refuses CronJob names over ${CRON_JOB_NAME_MAX} characters)`).optional(),

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as z from 'zod';
+import { DEFAULT_DRIFT_NAMESPACE, isMetricNamespace, METRIC_NAMESPACE_RULE } from '../../lib/drift/metric-namespace';
 import { checkedString } from '../../lib/validation';
 import { TerraformOutput } from './private/cdktf';
 import { regionSchema } from './private/region';
@@ -12,7 +13,8 @@ export interface SiteMetricsIdentityProps {
   /** Region whose CloudWatch receives the site's metrics, such as `ap-east-1`. */
   readonly region: string;
   /**
-   * CloudWatch namespace the site may write to (the drift job's `metricNamespace`).
+   * CloudWatch namespace the site may write to (the drift job's `metricNamespace`): 1 to
+   * 255 of letters, digits, `. - _ / # :` and space, not blank, not starting with `:` or `AWS/`.
    * @default 'SovereignML/Drift'
    */
   readonly metricNamespace?: string;
@@ -31,8 +33,7 @@ export interface SiteMetricsIdentityProps {
 
 const schema = z.strictObject({
   region: regionSchema,
-  metricNamespace: checkedString(isUnresolved, (v) => /^[A-Za-z0-9._\-/#:]{1,255}$/.test(v) && !v.startsWith('AWS/'),
-    'must be 1-255 letters, digits and . _ - / # : and not start with "AWS/"').default('SovereignML/Drift'),
+  metricNamespace: checkedString(isUnresolved, isMetricNamespace, METRIC_NAMESPACE_RULE).default(DEFAULT_DRIFT_NAMESPACE),
   siteName: siteNameSchema,
   identity: z.instanceof(SiteIdentity).optional(),
 });

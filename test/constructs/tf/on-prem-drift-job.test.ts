@@ -225,6 +225,22 @@ describe('OnPremDriftJob', () => {
     expect(e.detail).toBe(`props.modelName must be 1-64 letters, digits, ".", "_" and "-", starting with a letter or digit, got ${JSON.stringify(modelName)}`);
   });
 
+  test.each([[':x'], ['AWS/EC2'], ['   '], ['--x'], ['Drift|prod']])('fails at synth when the metric namespace is %j, which the CLI refuses every run', (metricNamespace) => {
+    const e = errorOf(() => driftJob({ metricNamespace }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.detail).toBe(`props.metricNamespace must be 1 to 255 of letters, digits, . - _ / # : and space, not blank, not starting with ":" or "AWS/" or "--", got ${JSON.stringify(metricNamespace)}`);
+  });
+
+  test('fails when the metric namespace is longer than 255 characters', () => {
+    expect(argAfter(driftJob({ metricNamespace: 'n'.repeat(255) }).json, '--namespace')).toBe('n'.repeat(255));
+    expect(errorOf(() => driftJob({ metricNamespace: 'n'.repeat(256) })).detail)
+      .toBe(`props.metricNamespace must be 1 to 255 of letters, digits, . - _ / # : and space, not blank, not starting with ":" or "AWS/" or "--", got "${'n'.repeat(77)}..."`);
+  });
+
+  test('passes a namespace with spaces, # and : to the CLI as one argument', () => {
+    expect(argAfter(driftJob({ metricNamespace: 'Sovereign ML/Drift#hk:1' }).json, '--namespace')).toBe('Sovereign ML/Drift#hk:1');
+  });
+
   test('fails when the baseline is not a baseline file or too large for a ConfigMap', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-baseline-'));
     const notBaseline = path.join(dir, 'not-baseline.json');

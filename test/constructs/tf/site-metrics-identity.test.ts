@@ -40,9 +40,22 @@ describe('SiteMetricsIdentity', () => {
     expect(e.detail).toBe('props.siteName must be 1-40 lower-case letters, digits and hyphens, starting with a letter or digit (IAM names hold 64 characters), got "kwun-tong-dc-0123456789-0123456789-abcdef"');
   });
 
-  test('fails when the namespace is an AWS one', () => {
-    const e = errorOf(() => new SiteMetricsIdentity(newStack(), 'Metrics', { region: 'ap-east-1', metricNamespace: 'AWS/EC2' }));
+  test.each([['AWS/EC2'], [':x'], ['   '], [''], ['Drift|prod']])('fails when the namespace is %j, which the drift CLI refuses', (metricNamespace) => {
+    const e = errorOf(() => new SiteMetricsIdentity(newStack(), 'Metrics', { region: 'ap-east-1', metricNamespace }));
     expect(e.code).toBe(ErrorCode.INVALID_PROPS);
-    expect(e.message).toMatch(/props\.metricNamespace must be .* not start with "AWS\/", got "AWS\/EC2"/);
+    expect(e.detail).toBe(`props.metricNamespace must be 1 to 255 of letters, digits, . - _ / # : and space, not blank, not starting with ":" or "AWS/", got ${JSON.stringify(metricNamespace)}`);
+  });
+
+  test('fails when the namespace is longer than 255 characters', () => {
+    expect(() => new SiteMetricsIdentity(newStack(), 'Metrics', { region: 'ap-east-1', metricNamespace: 'n'.repeat(255) })).not.toThrow();
+    expect(errorOf(() => new SiteMetricsIdentity(newStack(), 'Metrics', { region: 'ap-east-1', metricNamespace: 'n'.repeat(256) })).detail)
+      .toBe(`props.metricNamespace must be 1 to 255 of letters, digits, . - _ / # : and space, not blank, not starting with ":" or "AWS/", got "${'n'.repeat(77)}..."`);
+  });
+
+  test('takes a namespace with spaces, # and :, as CloudWatch and the CLI do', () => {
+    const stack = newStack();
+    new SiteMetricsIdentity(stack, 'Metrics', { region: 'ap-east-1', metricNamespace: 'Sovereign ML/Drift#hk:1' });
+    expect(at(parseJson(text(onlyResource(terraformJson(stack), 'aws_iam_user_policy').policy)), ['Statement', 0, 'Condition', 'StringEquals', 'cloudwatch:namespace']))
+      .toBe('Sovereign ML/Drift#hk:1');
   });
 });
