@@ -13,7 +13,7 @@ import { isKnownRegion, nearestRegionNames } from '../regions';
 import { auditCloudFormation, type ResidencyAudit } from '../residency/audit';
 import { Boundary, type ResidencyPolicy } from '../residency/boundary';
 import { ALL_DATA_CLASSES, isDataClass, type DataClass } from '../residency/data-class';
-import { auditVerdict, compareFindings, isViolation, renderJsonReport, renderMarkdownReport } from '../residency/report';
+import { auditVerdict, compareFindings, isViolation, perClassBoundaries, renderJsonReport, renderMarkdownReport } from '../residency/report';
 import type { StackDocument } from '../residency/template';
 import { auditTerraform, type TerraformStackDocument } from '../residency/terraform/audit-terraform';
 import { readCdktfOutput, isCdktfManifest } from './cdktf-output';
@@ -326,11 +326,7 @@ function renderText(audit: ResidencyAudit): string {
   const violations = audit.findings.filter(isViolation).length;
   const infos = audit.findings.length - violations;
   const n = audit.stacks.length;
-  const perClass = Object.entries(audit.policy.dataClasses ?? {})
-    .filter((e): e is [string, Boundary] => e[1] !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([c, b]) => `; ${c} data: ${b.describe()}`)
-    .join('');
+  const perClass = perClassBoundaries(audit).map(([c, b]) => `; ${c} data: ${b.describe()}`).join('');
   lines.push(`residency: ${violations} violation${violations === 1 ? '' : 's'}, ${infos} info in ${n} stack${n === 1 ? '' : 's'} (boundary ${audit.policy.boundary.describe()}${perClass})`);
   return `${lines.join('\n')}\n`;
 }

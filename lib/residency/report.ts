@@ -141,7 +141,8 @@ function boundaryJson(b: Boundary): { name: string; regions: string[]; sites: st
   return { name: b.name, regions: [...b.regionNames], sites: [...b.siteNames], unrestricted: b.unrestricted };
 }
 
-function perClassBoundaries(audit: ResidencyAudit): Array<[DataClass, Boundary]> {
+/** The policy's per-class boundaries, by data class name. */
+export function perClassBoundaries(audit: ResidencyAudit): Array<[DataClass, Boundary]> {
   return (Object.entries(audit.policy.dataClasses ?? {}) as Array<[DataClass, Boundary | undefined]>)
     .filter((e): e is [DataClass, Boundary] => e[1] !== undefined)
     .sort((a, b) => compareKeys([a[0]], [b[0]]));
