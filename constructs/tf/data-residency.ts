@@ -51,7 +51,13 @@ export interface TerraformFlow {
 
 const enforced = new WeakSet<TerraformStack>();
 const FATAL_RULES = new Set<string>(TERRAFORM_RULES.filter((r) => r.severity === 'fatal').map((r) => r.id));
-const RULE_IDS = new Set<string>(Object.values(RuleId));
+/**
+ * The ids a Terraform finding can carry: the Terraform rules' own, and RES-UNKNOWN-LOCATION,
+ * which any rule reports for a location it cannot prove. Other ids (RES-KMS, say) are
+ * checked on CloudFormation templates only: an acknowledgement of one would never match.
+ */
+const TERRAFORM_RULE_IDS = new Set<string>([...TERRAFORM_RULES.map((r) => r.id), RuleId.UNKNOWN_LOCATION]);
+const ALL_RULE_IDS = new Set<string>(Object.values(RuleId));
 
 /**
  * Data residency for CDK for Terraform stacks: the same engine as the CDK side, run on
@@ -71,13 +77,17 @@ export class TerraformResidency {
    * acknowledged fails synthesis with a line naming the rule id and the construct path.
    *
    * @throws SovereignMlError INVALID_PROPS for an acknowledgement without a reason, of an
-   * unknown or fatal rule, or when the stack is already enforced
+   * unknown or fatal rule or of one the Terraform checker does not have (RES-KMS, say), or
+   * when the stack is already enforced
    */
   public static enforce(stack: TerraformStack, options: TerraformResidencyOptions): void {
     if (enforced.has(stack)) fail(stack, ErrorCode.INVALID_PROPS, 'TerraformResidency.enforce was already called on this stack');
     const acks = options.acknowledge ?? [];
     acks.forEach((a, i) => {
-      if (!RULE_IDS.has(a.ruleId)) fail(stack, ErrorCode.INVALID_PROPS, `acknowledge[${i}].ruleId must be a residency rule id (RES-…), got ${JSON.stringify(a.ruleId)}`);
+      if (!ALL_RULE_IDS.has(a.ruleId)) fail(stack, ErrorCode.INVALID_PROPS, `acknowledge[${i}].ruleId must be a residency rule id (RES-…), got ${JSON.stringify(a.ruleId)}`);
+      if (!TERRAFORM_RULE_IDS.has(a.ruleId)) {
+        fail(stack, ErrorCode.INVALID_PROPS, `acknowledge[${i}].ruleId ${a.ruleId} is checked on CloudFormation templates only, so no Terraform finding carries it and the acknowledgement would never match; Terraform findings carry ${[...TERRAFORM_RULE_IDS].sort().join(', ')}`);
+      }
       if (FATAL_RULES.has(a.ruleId)) fail(stack, ErrorCode.INVALID_PROPS, `acknowledge[${i}].ruleId ${a.ruleId} is fatal and cannot be acknowledged; fix the finding instead`);
       if (typeof a.reason !== 'string' || a.reason.trim() === '') fail(stack, ErrorCode.INVALID_PROPS, `acknowledge[${i}].reason must say why ${a.ruleId} at ${JSON.stringify(a.constructPath)} is acceptable, got ${JSON.stringify(a.reason)}`);
       if (typeof a.constructPath !== 'string' || a.constructPath === '') fail(stack, ErrorCode.INVALID_PROPS, `acknowledge[${i}].constructPath must be a construct path, got ${JSON.stringify(a.constructPath)}`);

@@ -9,10 +9,12 @@ import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, Fn, S3Backend, TerraformHclModule, TerraformStack, Testing } from 'cdktf';
 import { TerraformResidency, type TerraformResidencyOptions } from '../../../constructs/tf/data-residency';
+import { ErrorCode } from '../../../lib/errors';
 import { Boundary } from '../../../lib/residency/boundary';
 import { DataClass } from '../../../lib/residency/data-class';
 import { Location } from '../../../lib/residency/location';
 import { RuleId } from '../../../lib/residency/rule';
+import { errorOf } from '../../support/errors';
 import { at, parseJson } from './tf-support';
 
 const GBA_HYBRID = Boundary.regions('gba-hybrid', ['ap-east-1'], { sites: ['kwun-tong-dc'] });
@@ -204,6 +206,14 @@ describe('acknowledging findings', () => {
   ])('fails when an acknowledgement has %s', (_name, ack, message) => {
     const { stack } = withBackup();
     expect(() => TerraformResidency.enforce(stack, { ...POLICY, acknowledge: [ack] })).toThrow(message);
+  });
+
+  test.each([[RuleId.KMS], [RuleId.LOGS_EGRESS], [RuleId.BEDROCK_CROSS_REGION]])('fails when an acknowledgement names %s, which no Terraform finding carries', (ruleId) => {
+    const { stack } = withBackup();
+    const e = errorOf(() => TerraformResidency.enforce(stack, { ...POLICY, acknowledge: [{ ruleId, constructPath: 'hybrid/Backup', reason: 'we know' }] }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.detail).toBe(`acknowledge[0].ruleId ${ruleId} is checked on CloudFormation templates only, so no Terraform finding carries it and the acknowledgement would never match; `
+      + 'Terraform findings carry RES-ANNOTATION, RES-ARN-REGION, RES-CROSS-REGION-REFERENCE, RES-ENDPOINT-HOST, RES-OPT-IN-REGION, RES-PARTITION, RES-S3-REPLICATION, RES-SITE, RES-STACK-REGION, RES-UNKNOWN-LOCATION');
   });
 
   test('fails when enforced twice on one stack', () => {
