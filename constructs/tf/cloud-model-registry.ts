@@ -13,6 +13,7 @@ import {
 } from './private/providers';
 import { regionSchema } from './private/region';
 import { SITE_IDENTITY_SUFFIX, siteIdentityName, siteNameSchema } from './private/site-name';
+import { tlsOnlyPolicy } from './private/tls-only-policy';
 import { classifyResource } from './private/residency-annotations';
 import { ErrorCode, fail, isUnresolved, validateProps, withPath } from './private/validate';
 import { SiteIdentity } from './site-identity';
@@ -257,18 +258,6 @@ export class CloudModelRegistry extends Construct {
       registry: this,
     };
   }
-}
-
-/** Denies every request without TLS, or with TLS older than 1.2. */
-function tlsOnlyPolicy(bucketArn: string): string {
-  const resources = [bucketArn, `${bucketArn}/*`];
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-      { Sid: 'DenyOutdatedTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: resources, Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } },
-    ],
-  });
 }
 
 /**

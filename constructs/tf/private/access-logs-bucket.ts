@@ -5,11 +5,12 @@ import {
   S3BucketServerSideEncryptionConfiguration,
 } from './providers';
 import { classifyResource } from './residency-annotations';
+import { tlsOnlyPolicy } from './tls-only-policy';
 
 /**
  * Server access logs of `source` into a new bucket under `scope` (construct `AccessLogs`):
  * SSE-S3 (S3 cannot deliver access logs to an SSE-KMS bucket), public access blocked,
- * TLS-only, log delivery allowed for this source bucket only, logs expiring after 400 days.
+ * TLS 1.2 or later only, log delivery allowed for this source bucket only, logs expiring after 400 days.
  * The logs say who fetched which model when; they hold request metadata, not models.
  */
 export function accessLogs(scope: Construct, region: string, source: S3Bucket): S3Bucket {
@@ -25,20 +26,14 @@ export function accessLogs(scope: Construct, region: string, source: S3Bucket): 
   new S3BucketLifecycleConfiguration(parent, 'Lifecycle', {
     region, bucket, rule: [{ id: 'expire-access-logs', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: 400 }] }],
   });
-  const resources = [logs.arn, `${logs.arn}/*`];
   new S3BucketPolicy(parent, 'Policy', {
     region,
     bucket,
-    policy: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-        {
-          // Bucket names are global, so the source bucket's ARN names one bucket: no other bucket's logs land here.
-          Sid: 'AllowLogDelivery', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject',
-          Resource: `${logs.arn}/*`, Condition: { ArnLike: { 'aws:SourceArn': source.arn } },
-        },
-      ],
+    // TLS 1.2 or later only, as the registry bucket.
+    policy: tlsOnlyPolicy(logs.arn, {
+      // Bucket names are global, so the source bucket's ARN names one bucket: no other bucket's logs land here.
+      Sid: 'AllowLogDelivery', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject',
+      Resource: `${logs.arn}/*`, Condition: { ArnLike: { 'aws:SourceArn': source.arn } },
     }),
   });
   new S3BucketLogging(scope, 'Logging', { region, bucket: source.id, targetBucket: logs.id, targetPrefix: 'registry/' });

@@ -47,9 +47,16 @@ describe('CloudModelRegistry', () => {
     const logsEncryption = resources(json, 'aws_s3_bucket_server_side_encryption_configuration').find((r) => text(r.bucket).includes(logsName!))!;
     expect(at(logsEncryption, 'rule.0.apply_server_side_encryption_by_default')).toEqual({ sse_algorithm: 'AES256' });
     const logsPolicy = parseJson(text(resources(json, 'aws_s3_bucket_policy').find((r) => text(r.bucket).includes(logsName!))!.policy));
-    expect(at(logsPolicy, 'Statement')).toContainEqual(expect.objectContaining({
-      Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Condition: { ArnLike: { 'aws:SourceArn': `\${aws_s3_bucket.${modelsName}.arn}` } },
-    }));
+    const logsArn = `\${aws_s3_bucket.${logsName}.arn}`;
+    // TLS 1.2 or later only, as the registry bucket, and log delivery from the registry bucket only.
+    expect(at(logsPolicy, 'Statement')).toEqual([
+      { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [logsArn, `${logsArn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      { Sid: 'DenyOutdatedTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [logsArn, `${logsArn}/*`], Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } },
+      {
+        Sid: 'AllowLogDelivery', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject',
+        Resource: `${logsArn}/*`, Condition: { ArnLike: { 'aws:SourceArn': `\${aws_s3_bucket.${modelsName}.arn}` } },
+      },
+    ]);
     expect(annotation(json.resource!.aws_s3_bucket![logsName!]!)).toEqual({ dataClasses: ['telemetry'] });
     expect(resources(terraformJson(registry({ accessLogs: false }).stack), 'aws_s3_bucket')).toHaveLength(1);
   });
