@@ -95,21 +95,35 @@ export interface ResidencyRule {
  */
 export function flowObservation(ctx: RuleContext, resource: ResourceView, path: string, kind: FlowKind, target: Located, what: string, dataClasses?: readonly DataClass[]): Observation {
   const classes = [...(dataClasses ?? resource.dataClasses)];
-  const compliant = isAllowed(ctx.policy, classes, target.location);
-  const boundaries = governingBoundaries(ctx.policy, classes).map((b) => b.describe()).join(' and ');
-  const data = classes.length ? `${classes.join(', ')} data` : 'data';
-  if (!target.location.isKnown) {
-    return {
-      resource, propertyPath: path, compliant, flow: { kind, target, dataClasses: classes },
-      ruleId: RuleId.UNKNOWN_LOCATION,
-      message: `${what} sends ${data} to a location that cannot be proven (${target.basis}); unknown fails closed under ${boundaries}`,
-      fix: 'Reference a resource of this app, or declare the external location with DataResidency.declareExternal(stack, { ..., location })',
-    };
-  }
-  return {
-    resource, propertyPath: path, compliant, flow: { kind, target, dataClasses: classes },
-    message: `${what} sends ${data} to ${target.location.label} (${target.basis}), outside ${boundaries}`,
+  const { compliant, message } = flowVerdict(ctx.policy, classes, target, `${what} sends`, 'data');
+  const observed = { resource, propertyPath: path, compliant, flow: { kind, target, dataClasses: classes }, message };
+  return target.location.isKnown ? observed : {
+    ...observed, ruleId: RuleId.UNKNOWN_LOCATION,
+    fix: 'Reference a resource of this app, or declare the external location with DataResidency.declareExternal(stack, { ..., location })',
   };
+}
+
+/**
+ * Whether data of `classes` may arrive at `destination`, and the message when it may not:
+ * `<how> <data> to <where> (<basis>), outside <boundaries>`, or for an unknown destination
+ * that it fails closed. `how` says what moves the data (`ARN in … sends`); `unclassified`
+ * names data without classes.
+ */
+export function flowVerdict(policy: ResidencyPolicy, classes: readonly DataClass[], destination: Located, how: string, unclassified: string): { compliant: boolean; message: string } {
+  const compliant = isAllowed(policy, classes, destination.location);
+  const data = classes.length ? `${classes.join(', ')} data` : unclassified;
+  const boundaries = describeGoverning(policy, classes);
+  return {
+    compliant,
+    message: destination.location.isKnown
+      ? `${how} ${data} to ${destination.location.label} (${destination.basis}), outside ${boundaries}`
+      : `${how} ${data} to a location that cannot be proven (${destination.basis}); unknown fails closed under ${boundaries}`,
+  };
+}
+
+/** The boundaries that govern data of `classes`, for messages (`Boundary A and Boundary B`). */
+export function describeGoverning(policy: ResidencyPolicy, classes: readonly DataClass[]): string {
+  return governingBoundaries(policy, classes).map((b) => b.describe()).join(' and ');
 }
 
 /** Data classes of the resource a located target names, when it is a resource of the app. */

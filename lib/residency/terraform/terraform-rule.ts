@@ -4,10 +4,10 @@
  * ids of the CloudFormation rules where the meaning is the same.
  */
 import type { Located } from '../app-model';
-import { governingBoundaries, isAllowed, type ResidencyPolicy } from '../boundary';
+import { isAllowed, type ResidencyPolicy } from '../boundary';
 import type { DataClass } from '../data-class';
 import type { Expr } from '../expr';
-import { RuleId, type FlowKind, type Observation, type ResidencyRule } from '../rule';
+import { describeGoverning, flowVerdict, RuleId, type FlowKind, type Observation, type ResidencyRule } from '../rule';
 import type { TerraformModuleBlock, TerraformProviderBlock, TerraformResourceBlock } from './terraform-document';
 import type { TerraformLeaf, TerraformModel } from './terraform-model';
 
@@ -81,30 +81,14 @@ export function arrivalObservation(
   ctx: TerraformRuleContext, subject: TerraformSubject, propertyPath: string, destination: Located, classes: readonly DataClass[], what: string,
   flow?: Omit<TerraformObservedFlow, 'to'>,
 ): TerraformObservation {
-  const compliant = isAllowed(ctx.policy, classes, destination.location);
-  const data = classes.length ? `${classes.join(', ')} data` : 'unclassified data';
-  const boundaries = describeGoverning(ctx.policy, classes);
-  const observed = flow ? { flow: { ...flow, to: destination } } : {};
-  if (!destination.location.isKnown) {
-    return {
-      ...subject, ...observed, propertyPath, compliant, dataClasses: classes, ruleId: RuleId.UNKNOWN_LOCATION, fix: UNKNOWN_LOCATION_FIX,
-      message: `${what} moves ${data} to a location that cannot be proven (${destination.basis}); unknown fails closed under ${boundaries}`,
-    };
-  }
-  return {
-    ...subject, ...observed, propertyPath, compliant, dataClasses: classes,
-    message: `${what} moves ${data} to ${destination.location.label} (${destination.basis}), outside ${boundaries}`,
-  };
+  const { compliant, message } = flowVerdict(ctx.policy, classes, destination, `${what} moves`, 'unclassified data');
+  const observed = { ...subject, ...(flow ? { flow: { ...flow, to: destination } } : {}), propertyPath, compliant, dataClasses: classes, message };
+  return destination.location.isKnown ? observed : { ...observed, ruleId: RuleId.UNKNOWN_LOCATION, fix: UNKNOWN_LOCATION_FIX };
 }
 
 /** Where a resource or provider block is. */
 export function locateBlock(model: TerraformModel, block: TerraformResourceBlock | TerraformProviderBlock): Located {
   return 'address' in block ? model.locate(block) : model.locateProvider(block);
-}
-
-/** A description of where a location's data may be, for messages. */
-export function describeGoverning(policy: ResidencyPolicy, classes: readonly DataClass[]): string {
-  return governingBoundaries(policy, classes).map((b) => b.describe()).join(' and ');
 }
 
 /**

@@ -46,4 +46,13 @@ describe('RES-ARN-REGION', () => {
     const [f] = checkTerraform(tfDoc(providers, { aws_iam_policy: { p: res('p', { policy: policyDoc('arn:aws:sqs:us-west-2:111111111111:q') }) } }), { boundary: GBA_HYBRID }).filter((x) => x.ruleId === 'RES-ARN-REGION');
     expect(f!.message).toContain('sqs ARN in policy of aws_iam_policy.p moves unclassified data to us-west-2 (ARN region us-west-2)');
   });
+
+  test('an unknown region fails closed as RES-UNKNOWN-LOCATION, an error with the unknown-location fix, naming the boundary', () => {
+    const [f] = checkTerraform(tfDoc(providers, { aws_iam_policy: { p: res('p', { policy: policyDoc('arn:aws:sqs:${var.region}:111111111111:q') }) } }), { boundary: GBA_HYBRID }).filter((x) => x.ruleId === 'RES-UNKNOWN-LOCATION');
+    expect(f).toMatchObject({
+      severity: 'error',
+      message: 'sqs ARN in policy of aws_iam_policy.p moves unclassified data to a location that cannot be proven (the ARN region is computed from ${var.region}); unknown fails closed under gba-hybrid (ap-east-1, site kwun-tong-dc)',
+      fix: 'Give the AWS provider (or the resource\'s region argument) a literal region, place other providers with TerraformResidency.placeAt(provider, location), and reference only resources of the stack or locations',
+    });
+  });
 });
