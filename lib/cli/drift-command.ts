@@ -24,6 +24,7 @@ import { ErrorCode, SovereignMlError } from '../errors';
 import { isKnownRegion, nearestRegionNames } from '../regions';
 import { ExitCode, type CliIo, type DriftMetricsTarget } from './cli-io';
 import { fmt, renderDriftHtml, verdictOf } from './drift-html';
+import { describeFsError, oneLine } from './template-file';
 
 export { fmt, verdictOf } from './drift-html';
 
@@ -127,7 +128,7 @@ export async function runDrift(argv: readonly string[], io: CliIo): Promise<numb
       io.stderr(`published ${sent.metrics} drift metrics for model ${modelName} to CloudWatch ${namespace} in ${region} (${sent.requests} PutMetricData request${sent.requests === 1 ? '' : 's'})\n`);
     } catch (e) {
       const reason = e instanceof Error ? `${e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}` : String(e);
-      io.stderr(`sovereign-ml drift: cannot publish drift metrics to CloudWatch in ${region}: ${reason}`.replace(/\s*[\r\n]+\s*/g, ' ') + '\n');
+      io.stderr(`${oneLine(`sovereign-ml drift: cannot publish drift metrics to CloudWatch in ${region}: ${reason}`)}\n`);
       return ExitCode.DELIVERY_FAILED;
     }
   }
@@ -167,13 +168,7 @@ export async function evaluateLocalCapture(baseline: BaselineDocument, files: re
 export function captureFiles(inputs: readonly string[]): string[] {
   const out: string[] = [];
   for (const input of inputs) {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(input);
-    } catch {
-      throw new SovereignMlError(ErrorCode.INVALID_PROPS, `cannot read capture ${input}: no such file or directory`);
-    }
-    if (st.isDirectory()) {
+    if (statCapture(input).isDirectory()) {
       const found = walk(input);
       if (found.length === 0) throw new SovereignMlError(ErrorCode.INVALID_PROPS, `no capture files in directory ${input}`);
       out.push(...found);
@@ -194,13 +189,7 @@ export function windowFiles(dirs: readonly string[], windowEnd: Date, windowMinu
   const partitions = hourPartitions(windowEnd, windowMinutes);
   const out: string[] = [];
   for (const dir of dirs) {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(dir);
-    } catch {
-      throw new SovereignMlError(ErrorCode.INVALID_PROPS, `cannot read capture ${dir}: no such file or directory`);
-    }
-    if (!st.isDirectory()) {
+    if (!statCapture(dir).isDirectory()) {
       throw new SovereignMlError(ErrorCode.INVALID_PROPS, `--window-minutes reads the hour partitions of capture directories, but ${dir} is a file`);
     }
     for (const p of partitions) {
@@ -209,6 +198,15 @@ export function windowFiles(dirs: readonly string[], windowEnd: Date, windowMinu
     }
   }
   return out;
+}
+
+/** A capture input's file information; an error names the input and why (`no such file or directory`, `permission denied`, …). */
+function statCapture(input: string): fs.Stats {
+  try {
+    return fs.statSync(input);
+  } catch (err) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `cannot read capture ${input}: ${describeFsError(err)}`, { cause: err });
+  }
 }
 
 function walk(dir: string): string[] {

@@ -137,6 +137,7 @@ export function describeFsError(err: unknown): string {
   }
 }
 
-function oneLine(err: unknown): string {
+/** An error's message (or a value as text) on one line: line breaks and the blanks around them become one space. */
+export function oneLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).replace(/\s*[\r\n]+\s*/g, ' ');
 }

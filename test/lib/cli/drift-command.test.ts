@@ -171,6 +171,18 @@ test.each([
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
 });
 
+test.each([
+  ['a missing capture input', (dir: string) => path.join(dir, 'missing'), 'no such file or directory'],
+  ['a capture input under a file', (dir: string) => path.join(dir, 'baseline.json', 'capture'), 'a parent is not a directory'],
+])('%s is exit 2 with the reason, with and without a window', async (_, input, reason) => {
+  const capture = input(fx.dir);
+  for (const extra of [[], ['--window-minutes', '60', '--window-end', '2026-11-24T07:00:00Z']]) {
+    const r = await run(['drift', '--baseline', fx.baseline, '--capture', capture, ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`sovereign-ml drift: cannot read capture ${capture}: ${reason}\n`);
+  }
+});
+
 test('an invalid baseline and an empty capture directory are exit 2', async () => {
   const bad = path.join(fx.dir, 'bad.json');
   fs.writeFileSync(bad, '{"format":"other"}');
