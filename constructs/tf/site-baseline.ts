@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readBaselineFile } from '../../lib/drift';
+import { parseBaseline } from '../../lib/drift';
 import { ErrorCode, SovereignMlError } from '../../lib/errors';
 
 /** Largest ConfigMap Kubernetes stores (1 MiB, data and metadata together). */
@@ -14,17 +14,38 @@ export abstract class SiteBaseline {
   /**
    * A local baseline file, checked now (it must parse as a baseline) and stored in a
    * ConfigMap mounted read-only into the job.
-   * @throws SovereignMlError INVALID_PROPS when the file is not a baseline or exceeds the
-   *   1 MiB ConfigMap limit (use {@link SiteBaseline.fromPath} then)
+   * @throws SovereignMlError INVALID_PROPS when the file cannot be read, is not a baseline, or
+   *   exceeds the 1 MiB ConfigMap limit (use {@link SiteBaseline.fromPath} then; checked before
+   *   the file is read)
    */
   public static fromFile(file: string): SiteBaseline {
-    readBaselineFile(file);
-    const text = fs.readFileSync(file, 'utf8');
-    const bytes = Buffer.byteLength(text);
+    // The size first: a file too large for a ConfigMap is refused without reading it.
+    let bytes: number;
+    try {
+      const stat = fs.statSync(file);
+      if (!stat.isFile()) throw new Error('not a regular file');
+      bytes = stat.size;
+    } catch (cause) {
+      throw new SovereignMlError(ErrorCode.INVALID_PROPS, `baseline file ${file} cannot be read`, { cause });
+    }
     if (bytes > CONFIG_MAP_MAX_BYTES - 16 * 1024) {
       throw new SovereignMlError(ErrorCode.INVALID_PROPS,
         `baseline ${JSON.stringify(file)} is ${bytes} bytes, more than a ConfigMap holds (1 MiB with its metadata); put it on a volume and use SiteBaseline.fromPath`);
     }
+    // Read once: the text checked is the text stored.
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (cause) {
+      throw new SovereignMlError(ErrorCode.INVALID_PROPS, `baseline file ${file} cannot be read`, { cause });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      throw new SovereignMlError(ErrorCode.INVALID_PROPS, `baseline file ${file} is not JSON: ${(cause as Error).message}`, { cause });
+    }
+    parseBaseline(json, `baseline file ${file}`);
     return new ConfigMapBaseline(path.basename(file), text);
   }
 

@@ -252,4 +252,20 @@ describe('OnPremDriftJob', () => {
     expect(errorOf(() => SiteBaseline.fromFile(big)).message).toMatch(/more than a ConfigMap holds.*SiteBaseline\.fromPath/);
     expect(errorOf(() => SiteBaseline.fromPath('baseline.json')).message).toMatch(/baseline path must be an absolute file path/);
   });
+
+  test('refuses a baseline file too large for a ConfigMap before reading it, and names a file that cannot be read or parsed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-baseline-'));
+    // Not JSON at all: the size alone refuses it, so it is never read nor parsed.
+    const big = path.join(dir, 'big.json');
+    fs.writeFileSync(big, '{'.repeat(1024 * 1024));
+    expect(errorOf(() => SiteBaseline.fromFile(big)).detail)
+      .toBe(`baseline ${JSON.stringify(big)} is 1048576 bytes, more than a ConfigMap holds (1 MiB with its metadata); put it on a volume and use SiteBaseline.fromPath`);
+    const missing = path.join(dir, 'missing.json');
+    expect(errorOf(() => SiteBaseline.fromFile(missing)).detail).toBe(`baseline file ${missing} cannot be read`);
+    expect(errorOf(() => SiteBaseline.fromFile(dir)).detail).toBe(`baseline file ${dir} cannot be read`);
+    const notJson = path.join(dir, 'not-json.json');
+    fs.writeFileSync(notJson, '{"features": ');
+    const parseError = (() => { try { JSON.parse('{"features": '); } catch (e) { return (e as Error).message; } return ''; })();
+    expect(errorOf(() => SiteBaseline.fromFile(notJson)).detail).toBe(`baseline file ${notJson} is not JSON: ${parseError}`);
+  });
 });
