@@ -8,6 +8,7 @@ import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ErrorCode, SovereignMlError } from '../errors';
 import type { TerraformStackDocument } from '../residency/terraform/audit-terraform';
+import { compareStrings, isRecord } from './cloud-assembly';
 import { describeFsError, readTerraformFile } from './template-file';
 
 /** The file cdktf writes for each stack. */
@@ -32,7 +33,7 @@ export async function readCdktfOutput(dir: string, manifest?: unknown): Promise<
     const entries = await readdir(stacksDir, { withFileTypes: true }).catch((err: unknown) => {
       throw new SovereignMlError(ErrorCode.INVALID_PROPS, `cannot read the stacks of cdktf output ${dir}: ${stacksDir}: ${describeFsError(err)}`, { cause: err });
     });
-    for (const name of entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(compare)) {
+    for (const name of entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(compareStrings)) {
       const file = path.join(stacksDir, name, STACK_FILE);
       out.push({ name, document: await readTerraformFile(file), path: file });
     }
@@ -40,7 +41,7 @@ export async function readCdktfOutput(dir: string, manifest?: unknown): Promise<
   }
   const manifestPath = path.join(dir, 'manifest.json');
   const stacks = (manifest as { stacks: Record<string, unknown> }).stacks;
-  for (const name of Object.keys(stacks).sort(compare)) {
+  for (const name of Object.keys(stacks).sort(compareStrings)) {
     const entry = stacks[name];
     const where = `manifest ${manifestPath} stacks.${name}`;
     const file = isRecord(entry) ? entry.synthesizedStackPath : undefined;
@@ -55,12 +56,4 @@ export async function readCdktfOutput(dir: string, manifest?: unknown): Promise<
     });
   }
   return out;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }

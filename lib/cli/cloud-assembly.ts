@@ -52,7 +52,7 @@ async function readAssembly(dir: string, visited: Set<string>, parsed?: unknown)
     throw new SovereignMlError(ErrorCode.INVALID_PROPS, `manifest ${manifestPath} is not a cloud assembly manifest: expected an object with an "artifacts" object`);
   }
   const out: StackDocument[] = [];
-  for (const [id, value] of Object.entries(artifacts ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [id, value] of Object.entries(artifacts ?? {}).sort(([a], [b]) => compareStrings(a, b))) {
     if (!isRecord(value)) continue;
     const artifact = value as ArtifactJson;
     if (artifact.type === STACK_ARTIFACT) {
@@ -96,6 +96,12 @@ function parseEnvironment(env: unknown, where: string): { account?: string; regi
   };
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
+/** Whether a parsed JSON value is an object (not null, not an array). */
+export function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Strings in code-unit order, the same on every machine (no locale). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
