@@ -168,14 +168,17 @@ function isTerraformResource(x: TerraformResource | Location): x is TerraformRes
   return typeof (x as TerraformResource).terraformResourceType === 'string';
 }
 
+/** A finding placed in the construct tree (see {@link withProviderPaths}). */
+type PlacedFinding = Finding & { readonly constructPath: string };
+
 /** Whether an acknowledgement covers a finding: same rule, at or under the construct path. */
-function covers(ack: TerraformAcknowledgement, finding: Finding): boolean {
+function covers(ack: TerraformAcknowledgement, finding: PlacedFinding): boolean {
   const path = finding.constructPath;
-  return ack.ruleId === finding.ruleId && path !== undefined && (path === ack.constructPath || path.startsWith(`${ack.constructPath}/`));
+  return ack.ruleId === finding.ruleId && (path === ack.constructPath || path.startsWith(`${ack.constructPath}/`));
 }
 
 /** Provider blocks carry no construct path in the JSON; take it from the construct tree. */
-function withProviderPaths(stack: TerraformStack, findings: Finding[]): Finding[] {
+function withProviderPaths(stack: TerraformStack, findings: Finding[]): PlacedFinding[] {
   const paths = new Map<string, string>();
   for (const node of stack.node.findAll()) {
     if (!TerraformProviderBase.isTerraformProvider(node)) continue;
@@ -184,5 +187,5 @@ function withProviderPaths(stack: TerraformStack, findings: Finding[]): Finding[
     paths.set(`provider.${node.terraformResourceType}${alias ? `.${alias}` : ''}`, node.node.path);
   }
   // What is neither a resource nor a provider (the state backend) is the stack's.
-  return findings.map((f) => (f.constructPath === undefined ? { ...f, constructPath: (f.logicalId && paths.get(f.logicalId)) || stack.node.path } : f));
+  return findings.map((f) => ({ ...f, constructPath: f.constructPath ?? ((f.logicalId && paths.get(f.logicalId)) || stack.node.path) }));
 }

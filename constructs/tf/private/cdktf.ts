@@ -3,7 +3,7 @@
  * goes through this file (provider bindings through `./providers`), so that moving to
  * the community fork CDK Terrain (`cdktn`) changes these two files, not the constructs.
  */
-export { App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token, type TerraformProvider, type TerraformResource } from 'cdktf';
+export { App, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token, type TerraformProvider, type TerraformResource } from 'cdktf';
 export { AssetType, TerraformAsset, type TerraformElement } from 'cdktf';
 // The residency validation reports acknowledged findings and finds provider blocks' construct paths.
 export { Annotations, TerraformProvider as TerraformProviderBase } from 'cdktf';

@@ -6,7 +6,6 @@
  * `./cdktf`, not the constructs.
  */
 export { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-export { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 export { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 export { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 export { IamUser } from '@cdktf/provider-aws/lib/iam-user';
