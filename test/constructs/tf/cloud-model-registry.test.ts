@@ -62,12 +62,17 @@ describe('CloudModelRegistry', () => {
   });
 
   test('denies requests without TLS 1.2', () => {
-    const policy = parseJson(text(resources(terraformJson(registry().stack), 'aws_s3_bucket_policy').find((r) => !text(r.policy).includes('logging.s3'))!.policy));
-    expect(at(policy, 'Statement')).toEqual([
-      expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-      expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } }),
-    ]);
-    expect(at(policy, 'Statement.0.Resource')).toEqual([expect.stringMatching(/\.arn\}$/), expect.stringMatching(/\.arn\}\/\*$/)]);
+    const json = terraformJson(registry().stack);
+    const [modelsName] = Object.entries(json.resource?.aws_s3_bucket ?? {}).find(([, b]) => b.bucket_prefix === 'sovereign-ml-models-')!;
+    const policy = parseJson(text(resources(json, 'aws_s3_bucket_policy').find((r) => !text(r.policy).includes('logging.s3'))!.policy));
+    const arn = `\${aws_s3_bucket.${modelsName}.arn}`;
+    expect(policy).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        { Sid: 'DenyOutdatedTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } },
+      ],
+    });
   });
 
   test('the site user reads only the model prefix and decrypts only through S3 in the region', () => {
@@ -132,11 +137,18 @@ describe('CloudModelRegistry', () => {
   });
 
   test('outputs what the site needs', () => {
-    const json = terraformJson(registry().stack);
-    const descriptions = Object.values(json.output ?? {}).map((o) => o.description);
-    expect(descriptions).toEqual(expect.arrayContaining([
-      expect.stringMatching(/bucket/i), expect.stringMatching(/region/i), expect.stringMatching(/prefix/i), expect.stringMatching(/pull-only/),
-    ]));
+    const json = terraformJson(registry({ bucketName: 'gba-models-test', modelPrefix: 'onnx/' }).stack);
+    const [userName] = Object.keys(json.resource?.aws_iam_user ?? {});
+    expect(Object.values(json.output ?? {}).map((o) => [o.description, o.value])).toEqual([
+      ['Registry bucket the site pulls models from', 'gba-models-test'],
+      ['Region of the registry (AWS_REGION on the site)', 'ap-east-1'],
+      ['Key prefix the site may read', 'onnx/'],
+      ["ARN of the site's pull-only IAM user", `\${aws_iam_user.${userName}.arn}`],
+    ]);
+    // Without a bucket name, the name Terraform generates.
+    const generated = terraformJson(registry().stack);
+    const [bucketName] = Object.entries(generated.resource?.aws_s3_bucket ?? {}).find(([, b]) => b.bucket_prefix === 'sovereign-ml-models-')!;
+    expect(Object.values(generated.output ?? {})[0]).toEqual({ description: 'Registry bucket the site pulls models from', value: `\${aws_s3_bucket.${bucketName}.bucket}` });
   });
 
   test('fails when the region is not in the catalog', () => {
