@@ -12,6 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as z from 'zod';
 import { DATASET_FEATURE, DRIFT_WORK_PREFIX, OUTPUT_FEATURE, type DriftMethod } from '../../lib/drift';
+import { DEFAULT_DRIFT_NAMESPACE } from '../../lib/drift/metric-namespace';
 import { DataClass } from '../../lib/residency/data-class';
 import { checkedNumber } from '../../lib/validation';
 import type { Baseline } from './baseline';
@@ -25,7 +26,7 @@ import { ErrorCode, fail, isUnresolved, validateProps } from './private/validate
 import type { IDriftDashboardSource } from './serving-dashboard';
 
 /** Namespace of the drift job's metrics. */
-export const DRIFT_METRICS_NAMESPACE = 'SovereignML/Drift';
+export const DRIFT_METRICS_NAMESPACE = DEFAULT_DRIFT_NAMESPACE;
 /** The `feature` dimensions of dataset-level and model-output drift metrics (the ones the job publishes). */
 export { DATASET_FEATURE, OUTPUT_FEATURE };
 /** Key prefix of drift reports in the capture bucket. */

@@ -12,10 +12,11 @@
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
 import { DATASET_FEATURE, OUTPUT_FEATURE } from '../../lib/drift';
+import { DEFAULT_DRIFT_NAMESPACE } from '../../lib/drift/metric-namespace';
 import type { DriftJobResult } from './drift-job';
 
 /** Namespace of the drift metrics. */
-export const DRIFT_NAMESPACE = 'SovereignML/Drift';
+export const DRIFT_NAMESPACE = DEFAULT_DRIFT_NAMESPACE;
 /** The `feature` dimension values of dataset-level and output metrics (shared with the constructs' alarms). */
 export { DATASET_FEATURE, OUTPUT_FEATURE };
 

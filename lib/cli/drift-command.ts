@@ -21,6 +21,7 @@ import {
 } from '../capture';
 import { addValue, emptyWindow, evaluateDrift, readBaselineFile, type BaselineDocument, type DriftPolicy, type DriftReport, type FeatureWindow } from '../drift';
 import { ErrorCode, SovereignMlError } from '../errors';
+import { DEFAULT_DRIFT_NAMESPACE, isMetricNamespace, METRIC_NAMESPACE_RULE } from '../drift/metric-namespace';
 import { isKnownRegion, nearestRegionNames } from '../regions';
 import { ExitCode, type CliIo, type DriftMetricsTarget } from './cli-io';
 import { fmt, renderDriftHtml, verdictOf } from './drift-html';
@@ -28,8 +29,7 @@ import { describeFsError, oneLine } from './template-file';
 
 export { fmt, verdictOf } from './drift-html';
 
-/** The default namespace of `--cloudwatch-region` metrics, the drift job's. */
-export const DEFAULT_DRIFT_NAMESPACE = 'SovereignML/Drift';
+export { DEFAULT_DRIFT_NAMESPACE };
 
 /** Help text of the drift command. */
 export const DRIFT_USAGE = `usage: sovereign-ml drift --baseline <baseline.json> --capture <file|dir>... [options]
@@ -374,15 +374,10 @@ function parseArgs(argv: readonly string[], io: CliIo): DriftArgs | undefined {
   };
 }
 
-/**
- * A CloudWatch namespace: 1 to 255 of letters, digits, `. - _ / # :` and space, at least
- * one not a space, not starting with `:` nor with `AWS/` (reserved for AWS services).
- * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Namespace
- */
+/** A CloudWatch namespace for `--namespace`, by the rule the constructs check at synth. */
 function checkNamespace(ns: string): string {
-  if (!/^[0-9A-Za-z.\-_/#: ]{1,255}$/.test(ns) || ns.trim() === '' || ns.startsWith(':') || ns.startsWith('AWS/')) {
-    throw new SovereignMlError(ErrorCode.INVALID_PROPS,
-      `--namespace must be 1 to 255 of letters, digits, . - _ / # : and space, not blank, not starting with ":" or "AWS/", got ${JSON.stringify(ns.slice(0, 80))}`);
+  if (!isMetricNamespace(ns)) {
+    throw new SovereignMlError(ErrorCode.INVALID_PROPS, `--namespace ${METRIC_NAMESPACE_RULE}, got ${JSON.stringify(ns.slice(0, 80))}`);
   }
   return ns;
 }

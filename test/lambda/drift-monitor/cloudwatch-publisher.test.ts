@@ -10,10 +10,8 @@ import { CloudWatchClient, PutMetricDataCommand, type MetricDatum, type PutMetri
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DriftReport, FeatureDrift } from '../../../lib/drift';
 import { BaselineBuilder } from '../../../lib/drift';
-import { DEFAULT_DRIFT_NAMESPACE } from '../../../lib/cli/drift-command';
 import { main, type CliIo } from '../../../lib/cli/main';
 import { batchMetricData, cloudWatchDriftPublisher, MAX_METRICS_PER_REQUEST, MAX_REQUEST_BYTES } from '../../../lambda/drift-monitor/cloudwatch-publisher';
-import { DRIFT_NAMESPACE } from '../../../lambda/drift-monitor/metrics';
 import { tempDir } from '../../support/app';
 
 const cw = mockClient(CloudWatchClient);
@@ -137,10 +135,6 @@ test('fails when CloudWatch refuses the request: one line on stderr, exit 3, the
   expect(r.code).toBe(3);
   expect(r.stdout).toContain('DATASET DRIFT: 1 of 2 features drifted');
   expect(r.stderr).toBe('sovereign-ml drift: cannot publish drift metrics to CloudWatch in ap-east-1: AccessDenied: User: arn:aws:sts::111111111111:assumed-role/drift/x is not authorized to perform: cloudwatch:PutMetricData because no identity-based policy allows it\n');
-});
-
-test('the default namespace is the drift job\'s', () => {
-  expect(DEFAULT_DRIFT_NAMESPACE).toBe(DRIFT_NAMESPACE);
 });
 
 describe('batches within the PutMetricData limits', () => {
