@@ -2,14 +2,14 @@ import { Construct } from 'constructs';
 import * as z from 'zod';
 import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../../lib/model-names';
 import { DataClass } from '../../lib/residency/data-class';
-import { checkedNumber } from '../../lib/validation';
+import { checkedNumber, checkedString } from '../../lib/validation';
 import type { CloudModelRegistry, RegistryModel } from './cloud-model-registry';
 import { CaptureVolume, VolumeAccessMode } from './capture-volume';
 import type { ContainerResources } from './container-resources';
 import { TerraformStack } from './private/cdktf';
 import {
-  CONTAINER_SECURITY_CONTEXT, DNS_EGRESS, POD_SECURITY_CONTEXT, cidrList, dnsLabel, dnsName, httpsEgress, labelValue, labelsFor, pinnedImage,
-  resourcesSchema,
+  CONTAINER_SECURITY_CONTEXT, DNS_EGRESS, POD_SECURITY_CONTEXT, cidrList, dnsLabel, httpsEgress, isDns1035Label, labelValue, labelsFor, pinnedImage,
+  resourcesSchema, serviceName,
 } from './private/kubernetes';
 import { DeploymentV1, HorizontalPodAutoscalerV2, NamespaceV1, NetworkPolicyV1, PodDisruptionBudgetV1, ServiceV1 } from './private/providers';
 import { regionSchema } from './private/region';
@@ -87,8 +87,10 @@ export interface OnPremInferenceServiceProps {
    */
   readonly createNamespace?: boolean;
   /**
-   * Name of the deployment, service and their companions.
-   * @default - the model name, lower-cased, with other characters than a-z, 0-9 and - replaced by -
+   * Name of the deployment, service and their companions: a DNS-1035 label (1-63 lower-case
+   * letters, digits and hyphens, starting with a letter), as Kubernetes requires of a Service.
+   * @default - the model name, lower-cased, with other characters than a-z, 0-9 and - replaced
+   * by -, after `model-` when it starts with a digit
    */
   readonly name?: string;
   /**
@@ -152,7 +154,9 @@ const schema = z.strictObject({
   egress: z.strictObject({ registryEndpointCidrs: cidrList, metricsEndpointCidrs: cidrList.optional() }),
   namespace: dnsLabel.default('sovereign-ml'),
   createNamespace: z.boolean().default(true),
-  name: dnsLabel.optional(),
+  // The Service's name too, which Kubernetes wants a DNS-1035 label.
+  name: checkedString(isUnresolved, isDns1035Label,
+    'must be a DNS-1035 label (a Service name): 1-63 lower-case letters, digits and hyphens, starting with a letter and ending with a letter or digit').optional(),
   scaling: z.strictObject({
     minReplicas: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1 && v <= 100, 'must be a whole number from 1 to 100').optional(),
     maxReplicas: checkedNumber(isUnresolved, (v) => Number.isInteger(v) && v >= 1 && v <= 100, 'must be a whole number from 1 to 100').default(6),
@@ -226,7 +230,7 @@ export class OnPremInferenceService extends Construct {
     super(scope, id);
     const p = validateProps(this, schema, props, 'props');
     const model = props.model;
-    const name = p.name ?? dnsName(model.name);
+    const name = p.name ?? serviceName(model.name);
     const labels = labelsFor(name, 'inference', { 'sovereign-ml/model': labelValue(model.name) });
 
     if (p.createNamespace) {

@@ -82,6 +82,21 @@ export function dnsName(text: string, max = LABEL_MAX, fallback = 'model'): stri
   return trimToAlphanumeric(cut) || fallback;
 }
 
+/**
+ * A DNS-1035 label (the name of a Service, which must start with a letter) from `text`:
+ * {@link dnsName}, after `prefix` when that would start with a digit (`3d-risk` becomes
+ * `model-3d-risk`).
+ */
+export function serviceName(text: string, prefix = 'model'): string {
+  const name = dnsName(text);
+  return /^[a-z]/.test(name) ? name : dnsName(`${prefix}-${name}`);
+}
+
+/** Whether `v` is a DNS-1035 label: a DNS-1123 label starting with a letter (Service names). */
+export function isDns1035Label(v: string): boolean {
+  return isDnsLabel(v) && /^[a-z]/.test(v);
+}
+
 function trimToAlphanumeric(text: string): string {
   return text.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
 }

@@ -215,6 +215,8 @@ describe('OnPremInferenceService', () => {
     ['risk.', 'v2_', 'risk', 'risk', 'v2'],
     [`${'l'.repeat(62)}.z`, '3', 'l'.repeat(62), 'l'.repeat(62), '3'], // 64 characters: cut to 63, then no trailing "-" or "."
     ['Risk_Model', 'RC1', 'risk-model', 'Risk_Model', 'RC1'],
+    ['3d-risk', '1', 'model-3d-risk', '3d-risk', '1'], // a Service name starts with a letter
+    [`9${'n'.repeat(63)}`, '1', `model-9${'n'.repeat(56)}`, `9${'n'.repeat(62)}`, '1'],
   ])('model %j version %j: objects named %j, labels %j and %j', (name, version, objectName, modelLabel, versionLabel) => {
     const json = service({ model: { ...MODEL, name, version } }).json;
     for (const type of ['kubernetes_deployment_v1', 'kubernetes_service_v1', 'kubernetes_network_policy_v1', 'kubernetes_horizontal_pod_autoscaler_v2', 'kubernetes_pod_disruption_budget_v1']) {
@@ -225,6 +227,13 @@ describe('OnPremInferenceService', () => {
     const podLabels = object(at(onlyResource(json, 'kubernetes_deployment_v1'), 'spec.template.metadata.labels'));
     expect(podLabels['sovereign-ml/model']).toBe(modelLabel);
     expect(podLabels['sovereign-ml/model-version']).toBe(versionLabel);
+  });
+
+  test('fails when the name starts with a digit, which Kubernetes refuses for a Service', () => {
+    const e = errorOf(() => service({ name: '3d-risk' }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROPS);
+    expect(e.detail).toBe('props.name must be a DNS-1035 label (a Service name): 1-63 lower-case letters, digits and hyphens, starting with a letter and ending with a letter or digit, got "3d-risk"');
+    expect(at(onlyResource(service({ name: 'risk-3d' }).json, 'kubernetes_service_v1'), 'metadata.name')).toBe('risk-3d');
   });
 
   test('fails when an egress CIDR is malformed or missing', () => {
