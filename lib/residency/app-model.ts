@@ -163,7 +163,7 @@ export class AppModel {
       if (parts.length > 0) {
         return { location: Location.UNKNOWN, basis: `ARN region depends on ${parts.map(describePart).join(', ')}` };
       }
-      return { location: isKnownRegion(arn.region) ? Location.region(arn.region) : Location.observedRegion(arn.region), basis: `ARN region ${arn.region}` };
+      return { location: Location.ofRegionName(arn.region), basis: `ARN region ${arn.region}` };
     }
     if (arn.service === 's3') {
       const declared = this.declaredArn(arn.text);
@@ -186,7 +186,7 @@ export class AppModel {
     if (ext) return { location: Location.parse(ext.location), basis: `URL declared external at ${ext.location}` };
     const host = parseRegionalHosts(url)[0];
     if (host && partsIn(expr, host.region).length === 0) {
-      return { location: isKnownRegion(host.region) ? Location.region(host.region) : Location.observedRegion(host.region), basis: `host ${host.host}` };
+      return { location: Location.ofRegionName(host.region), basis: `host ${host.host}` };
     }
     return { location: Location.UNKNOWN, basis: `URL ${url.replace(/[\u0001\u0002]\d+[\u0001\u0002]/g, '<computed>')} is not an AWS regional endpoint and not declared external` };
   }
@@ -220,7 +220,7 @@ export class AppModel {
       region,
       account: doc.account,
       partition,
-      location: region === undefined ? Location.UNKNOWN : known ? Location.region(region) : Location.observedRegion(region),
+      location: region === undefined ? Location.UNKNOWN : Location.ofRegionName(region),
       templatePath: doc.templatePath,
       constructPath: doc.constructPath ?? doc.stackName,
       document: doc,

@@ -2,7 +2,7 @@ import { ErrorCode, SovereignMlError } from '../errors';
 import { isKnownRegion, regionFacts, type Partition } from '../regions';
 
 /** The shape of an AWS region name, e.g. `us-gov-west-1`. */
-const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d$/;
+export const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** What kind of place a {@link Location} is. */
 export type LocationKind = 'region' | 'site' | 'global' | 'unknown';
@@ -32,6 +32,14 @@ export class Location {
    */
   public static observedRegion(name: string): Location {
     return new Location('region', name);
+  }
+
+  /**
+   * A region by name: from the catalog when it is there, else observed (GovCloud, ISO,
+   * regions newer than the catalog), so that it still places data somewhere.
+   */
+  public static ofRegionName(name: string): Location {
+    return isKnownRegion(name) ? Location.region(name) : Location.observedRegion(name);
   }
 
   /** An on-prem site, such as `kwun-tong-dc`: lower-case letters, digits and hyphens. */

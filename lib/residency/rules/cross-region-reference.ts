@@ -1,4 +1,3 @@
-import { isKnownRegion } from '../../regions';
 import type { Located, ResourceView } from '../app-model';
 import { asText, type Expr } from '../expr';
 import { Location } from '../location';
@@ -73,7 +72,7 @@ function locateRegion(expr: Expr, resource: ResourceView): Located {
     const why = expr.map((p) => (p.kind === 'unknown' ? p.reason : p.kind === 'resource' ? `resource ${p.logicalId}` : undefined)).filter((x) => x !== undefined);
     return { location: Location.UNKNOWN, basis: `the region of ${resource.logicalId} depends on ${why.join(', ')}` };
   }
-  return { location: isKnownRegion(name) ? Location.region(name) : Location.observedRegion(name), basis: `SSM parameters in ${name}` };
+  return { location: Location.ofRegionName(name), basis: `SSM parameters in ${name}` };
 }
 
 /** `, N exports` for a writer whose exports are a literal map. */

@@ -1,4 +1,3 @@
-import { isKnownRegion } from '../../regions';
 import { parseRegionalHosts } from '../app-model';
 import { partsIn, render } from '../expr';
 import { Location } from '../location';
@@ -21,7 +20,7 @@ export const endpointHostRule: ResidencyRule = {
         for (const host of parseRegionalHosts(render(expr))) {
           const computed = partsIn(expr, host.region).length > 0;
           if (computed) continue; // a computed region is a resource attribute or ${AWS::Region}: placed by its own rules
-          const location = isKnownRegion(host.region) ? Location.region(host.region) : Location.observedRegion(host.region);
+          const location = Location.ofRegionName(host.region);
           out.push(flowObservation(ctx, resource, leaf.path, 'endpoint', { location, basis: `host ${host.host}` }, `endpoint in ${leaf.path.replace(/^Properties\./, '')} of ${resource.logicalId}`));
         }
       }

@@ -1,4 +1,3 @@
-import { isKnownRegion } from '../../regions';
 import { parseRegionalHosts, type Leaf, type ResourceView } from '../app-model';
 import { asResourceRef, partsIn, render } from '../expr';
 import { Location } from '../location';
@@ -45,7 +44,7 @@ function observeImage(leaf: Leaf, resource: ResourceView, ctx: RuleContext): Obs
       return flowObservation(ctx, resource, leaf.path, 'image', { location: Location.UNKNOWN, basis: `image ${rendered.replace(/[\u0001\u0002]\d+[\u0001\u0002]/g, '<computed>')} is not in an ECR registry` }, `image of ${resource.logicalId}`);
     }
     const unknownRegion = partsIn(expr, host.region).length > 0;
-    const location = unknownRegion ? Location.UNKNOWN : isKnownRegion(host.region) ? Location.region(host.region) : Location.observedRegion(host.region);
+    const location = unknownRegion ? Location.UNKNOWN : Location.ofRegionName(host.region);
     return flowObservation(ctx, resource, leaf.path, 'image', { location, basis: unknownRegion ? 'the registry region is computed' : `ECR registry ${host.host}` }, `image of ${resource.logicalId}`);
   });
 }

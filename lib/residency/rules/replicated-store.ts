@@ -1,4 +1,3 @@
-import { isKnownRegion } from '../../regions';
 import type { Located, ResourceView } from '../app-model';
 import { governingBoundaries } from '../boundary';
 import { asResourceRef, asText, render, type Expr } from '../expr';
@@ -98,7 +97,7 @@ function locateRegion(expr: Expr): Located {
     const why = expr.map((p) => (p.kind === 'unknown' ? p.reason : p.kind === 'resource' ? `resource ${p.logicalId}` : undefined)).filter((x) => x !== undefined);
     return { location: Location.UNKNOWN, basis: `the region depends on ${why.join(', ')}` };
   }
-  return { location: isKnownRegion(name) ? Location.region(name) : Location.observedRegion(name), basis: `replica region ${name}` };
+  return { location: Location.ofRegionName(name), basis: `replica region ${name}` };
 }
 
 function locateArn(ctx: RuleContext, expr: Expr): Located {

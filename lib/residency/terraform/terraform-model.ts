@@ -13,12 +13,9 @@
 import { isKnownRegion } from '../../regions';
 import type { Located } from '../app-model';
 import type { Expr } from '../expr';
-import { Location } from '../location';
+import { Location, REGION_SHAPE } from '../location';
 import { isLiteral, templateExpr } from './terraform-expression';
 import { readTerraformDocument, type TerraformDocument, type TerraformProviderBlock, type TerraformResourceBlock } from './terraform-document';
-
-/** The shape of an AWS region name, e.g. `ap-east-1`, `us-gov-west-1`. */
-const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** Meta-arguments that name other blocks for ordering or configuration, not data. */
 const META_ARGUMENTS = new Set(['provider', 'alias', 'depends_on', 'lifecycle', 'count', 'for_each', 'provisioner', 'connection']);
@@ -157,16 +154,11 @@ export class TerraformModel {
   }
 }
 
-/** A region named in the document: from the catalog, or observed (GovCloud, ISO, newer regions). */
-export function regionLocation(name: string): Location {
-  return isKnownRegion(name) ? Location.region(name) : Location.observedRegion(name);
-}
-
 /** A `region` argument: a literal region name, or unknown. */
 export function locateRegionArgument(value: unknown, what: string): Located {
   if (value === undefined) return { location: Location.UNKNOWN, basis: `${what} has no region (it comes from the environment)` };
   if (typeof value !== 'string' || !isLiteral(value)) return { location: Location.UNKNOWN, basis: `${what} has a computed region ${JSON.stringify(value)}` };
-  if (isKnownRegion(value) || REGION_SHAPE.test(value)) return { location: regionLocation(value), basis: `${what} region ${value}` };
+  if (isKnownRegion(value) || REGION_SHAPE.test(value)) return { location: Location.ofRegionName(value), basis: `${what} region ${value}` };
   return { location: Location.UNKNOWN, basis: `${what} region ${JSON.stringify(value)} is not a region name` };
 }
 

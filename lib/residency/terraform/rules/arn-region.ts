@@ -4,7 +4,7 @@ import { partsIn, render, type Expr } from '../../expr';
 import { Location } from '../../location';
 import type { TerraformProviderBlock, TerraformResourceBlock } from '../terraform-document';
 import { RuleId } from '../../rule';
-import { regionLocation, type TerraformModel } from '../terraform-model';
+import type { TerraformModel } from '../terraform-model';
 import { arrivalObservation, locateBlock, scanArguments, type TerraformObservation, type TerraformRule, type TerraformRuleContext } from '../terraform-rule';
 
 /**
@@ -35,7 +35,7 @@ function scan(block: TerraformResourceBlock | TerraformProviderBlock, ctx: Terra
 function locateArnRegion(model: TerraformModel, expr: Expr, rendered: string): Located {
   const parts = partsIn(expr, rendered);
   if (parts.length === 0) {
-    return { location: regionLocation(rendered), basis: `ARN region ${rendered}` };
+    return { location: Location.ofRegionName(rendered), basis: `ARN region ${rendered}` };
   }
   const only = parts.length === 1 ? parts[0] : undefined;
   if (only?.kind === 'resource') {

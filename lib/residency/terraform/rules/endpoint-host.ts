@@ -1,7 +1,7 @@
 import { parseRegionalHosts } from '../../app-model';
 import { partsIn, render } from '../../expr';
+import { Location } from '../../location';
 import { RuleId } from '../../rule';
-import { regionLocation } from '../terraform-model';
 import type { TerraformProviderBlock, TerraformResourceBlock } from '../terraform-document';
 import { arrivalObservation, locateBlock, scanArguments, type TerraformObservation, type TerraformRule, type TerraformRuleContext } from '../terraform-rule';
 
@@ -25,6 +25,6 @@ function scan(block: TerraformResourceBlock | TerraformProviderBlock, ctx: Terra
   return scanArguments(block, ctx, (leaf, expr, { subject, classes, name }) => parseRegionalHosts(render(expr))
     // A computed region is a resource attribute or a variable: placed by the rules for those.
     .filter((host) => partsIn(expr, host.region).length === 0)
-    .map((host) => arrivalObservation(ctx, subject, leaf.path, { location: regionLocation(host.region), basis: `host ${host.host}` }, classes, `endpoint in ${leaf.path} of ${name}`,
+    .map((host) => arrivalObservation(ctx, subject, leaf.path, { location: Location.ofRegionName(host.region), basis: `host ${host.host}` }, classes, `endpoint in ${leaf.path} of ${name}`,
       { kind: 'endpoint', from: locateBlock(ctx.model, block) })));
 }
