@@ -7,6 +7,7 @@ import type { Located } from '../app-model';
 import { isAllowed, type ResidencyPolicy } from '../boundary';
 import type { DataClass } from '../data-class';
 import type { Expr } from '../expr';
+import type { LocationKind } from '../location';
 import { describeGoverning, flowVerdict, RuleId, type FlowKind, type Observation, type ResidencyRule } from '../rule';
 import type { TerraformModuleBlock, TerraformProviderBlock, TerraformResourceBlock } from './terraform-document';
 import type { TerraformLeaf, TerraformModel } from './terraform-model';
@@ -107,6 +108,25 @@ export function placementObservation(ctx: TerraformRuleContext, resource: Terraf
     message: located.location.isKnown
       ? `${resource.address} is placed at ${located.location.label} (${located.basis}), outside ${describeGoverning(ctx.policy, classes)} for ${data}`
       : `where ${resource.address} is cannot be proven (${located.basis}); unknown fails closed`,
+  };
+}
+
+/**
+ * A rule on where managed resources, and provider blocks no resource uses, are: it
+ * reports the {@link placementObservation} (or {@link unusedProviderObservation}) of those
+ * at a location of one of `kinds`, so that each placement is judged by one rule.
+ */
+export function placementRule(rule: Pick<TerraformRule, 'id' | 'severity' | 'description' | 'fix'>, kinds: readonly LocationKind[]): TerraformRule {
+  const applies = (located: Located) => kinds.includes(located.location.kind);
+  return {
+    ...rule,
+    checkResource(resource, ctx) {
+      return resource.mode === 'managed' && applies(ctx.model.locate(resource)) ? [placementObservation(ctx, resource)] : [];
+    },
+    checkProvider(provider, ctx) {
+      const obs = unusedProviderObservation(ctx, provider);
+      return obs && applies(obs.located) ? [obs] : [];
+    },
   };
 }
 

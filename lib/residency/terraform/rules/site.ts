@@ -1,5 +1,5 @@
 import { RuleId } from '../../rule';
-import { placementObservation, unusedProviderObservation, type TerraformRule } from '../terraform-rule';
+import { placementRule, type TerraformRule } from '../terraform-rule';
 
 /**
  * RES-SITE: a resource managed by a provider placed at an on-prem site (a Kubernetes
@@ -7,18 +7,9 @@ import { placementObservation, unusedProviderObservation, type TerraformRule } f
  * boundaries that govern the resource's data. A provider block no resource uses is
  * checked against the policy boundary.
  */
-export const terraformSiteRule: TerraformRule = {
+export const terraformSiteRule: TerraformRule = placementRule({
   id: RuleId.SITE,
   severity: 'error',
   description: 'A resource is placed at an on-prem site not allowed for its data classes',
   fix: 'Place the provider at a site inside the boundary for the resource\'s data (Boundary.regions(name, regions, { sites })), or keep that data elsewhere',
-  checkResource(resource, ctx) {
-    if (resource.mode !== 'managed') return [];
-    const obs = placementObservation(ctx, resource);
-    return obs.located.location.kind === 'site' ? [obs] : [];
-  },
-  checkProvider(provider, ctx) {
-    const obs = unusedProviderObservation(ctx, provider);
-    return obs?.located.location.kind === 'site' ? [obs] : [];
-  },
-};
+}, ['site']);

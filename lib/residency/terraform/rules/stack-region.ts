@@ -1,5 +1,5 @@
 import { RuleId } from '../../rule';
-import { placementObservation, unusedProviderObservation, type TerraformRule } from '../terraform-rule';
+import { placementRule, type TerraformRule } from '../terraform-rule';
 
 /**
  * RES-STACK-REGION on Terraform: every resource is deployed to the region of its AWS
@@ -9,18 +9,9 @@ import { placementObservation, unusedProviderObservation, type TerraformRule } f
  *
  * @see https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/enhanced-region-support
  */
-export const terraformStackRegionRule: TerraformRule = {
+export const terraformStackRegionRule: TerraformRule = placementRule({
   id: RuleId.STACK_REGION,
   severity: 'error',
   description: 'A resource (or an unused provider block) is placed in a region outside the boundary',
   fix: 'Set the AWS provider\'s region (or the resource\'s region argument) to a region inside the boundary, or use a provider alias in such a region',
-  checkResource(resource, ctx) {
-    if (resource.mode !== 'managed') return [];
-    const obs = placementObservation(ctx, resource);
-    return obs.located.location.kind === 'region' || obs.located.location.kind === 'global' ? [obs] : [];
-  },
-  checkProvider(provider, ctx) {
-    const obs = unusedProviderObservation(ctx, provider);
-    return obs && (obs.located.location.kind === 'region' || obs.located.location.kind === 'global') ? [obs] : [];
-  },
-};
+}, ['region', 'global']);

@@ -24,8 +24,7 @@ export const terraformUnknownLocationRule: TerraformRule = {
     }));
   },
   checkResource(resource, ctx) {
-    if (resource.mode !== 'managed') return [];
-    const obs = placementObservation(ctx, resource);
-    return obs.located.location.isKnown ? [] : [{ ...obs, compliant: false }];
+    if (resource.mode !== 'managed' || ctx.model.locate(resource).location.isKnown) return [];
+    return [{ ...placementObservation(ctx, resource), compliant: false }];
   },
 };
