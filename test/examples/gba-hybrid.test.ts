@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildGbaHybrid, GBA_HYBRID_POLICY, SITE } from '../../examples/gba-hybrid/app';
 import { main } from '../../lib/cli/main';
 import { Boundary, DataClass, checkTerraform, type Finding } from '../../lib/residency';
 import { at, object, parseTerraformJson, resources, strings, text, type TerraformJson } from '../constructs/tf/tf-support';
+import { tempDir } from '../support/temp-dir';
 
 describe('examples/gba-hybrid', () => {
   let outdir: string;
@@ -13,7 +13,7 @@ describe('examples/gba-hybrid', () => {
   const problems = (findings: Finding[]) => findings.filter((f) => f.severity !== 'info');
 
   beforeAll(() => {
-    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gba-hybrid-'));
+    outdir = tempDir('gba-hybrid-');
     buildGbaHybrid({ outdir, bucketName: 'gba-hybrid-test-models' }).app.synth();
   });
 
@@ -132,7 +132,7 @@ describe('examples/gba-hybrid', () => {
   });
 
   test('fails synthesis under a policy the site breaks, naming the rule and the construct', () => {
-    const failing = fs.mkdtempSync(path.join(os.tmpdir(), 'gba-hybrid-failing-'));
+    const failing = tempDir('gba-hybrid-failing-');
     try {
       const { app } = buildGbaHybrid({ outdir: failing, bucketName: 'gba-hybrid-test-models', policy: cloudOnly });
       expect(() => app.synth()).toThrow(/RES-SITE.*gba-hybrid-site\/ShipmentRisk\/Deployment/s);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { tempDir } from './temp-dir';
 
 /** Repository root. */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -11,10 +11,7 @@ export function cdkJsonContext(): Record<string, unknown> {
   return (JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 }
 
-/** A fresh temporary directory. */
-export function tempDir(prefix = 'sovereign-ml-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+export { tempDir };
 
 /** An app writing to a temporary folder, with cdk.json's context, and a Hong Kong stack in it. */
 export function hkStack(context: Record<string, unknown> = {}): { app: App; stack: Stack } {

@@ -4,12 +4,12 @@
  * every kind, a truncated gzip object, and objects outside the window.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CAPTURE_KIND, type CaptureRecord } from '../../lib/capture';
 import { BaselineBuilder, type BaselineDocument } from '../../lib/drift';
 import type { DriftJobDeps } from '../../lambda/drift-monitor/drift-job';
+import { tempDir } from './temp-dir';
 
 export const FEATURES = ['f0', 'f1', 'f2', 'f3'];
 export const PREFIX = 'capture/hk-claims-fraud/3/';
@@ -86,7 +86,7 @@ function writeObject(root: string, key: string, text: string, gzip: boolean, cut
 
 /** Capture objects in a folder standing in for the bucket, hour-partitioned like Firehose. */
 export function makeFixture(): Fixture {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-monitor-'));
+  const root = tempDir('drift-monitor-');
   const baseline = buildBaseline();
   fs.writeFileSync(path.join(root, 'baseline.json'), JSON.stringify(baseline));
   const g = generator(7);

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
@@ -16,6 +15,7 @@ import { Location } from '../../../lib/residency/location';
 import { RuleId } from '../../../lib/residency/rule';
 import { errorOf } from '../../support/errors';
 import { at, parseJson } from './tf-support';
+import { tempDir } from '../../support/temp-dir';
 
 const GBA_HYBRID = Boundary.regions('gba-hybrid', ['ap-east-1'], { sites: ['kwun-tong-dc'] });
 const POLICY: TerraformResidencyOptions = {
@@ -29,7 +29,7 @@ const POLICY: TerraformResidencyOptions = {
 
 /** The example hybrid stack: a model registry bucket in ap-east-1 and an inference server at the Kwun Tong site. */
 function hybridStack(options: { site?: string; env?: Record<string, string>; pull?: boolean } = {}) {
-  const stack = new TerraformStack(Testing.app(), 'hybrid');
+  const stack = new TerraformStack(Testing.app({ outdir: tempDir('cdktf-') }), 'hybrid');
   const aws = new AwsProvider(stack, 'aws', { region: 'ap-east-1' });
   const cluster = new KubernetesProvider(stack, 'cluster', { configPath: '~/.kube/config' });
   if (options.site !== undefined) TerraformResidency.placeAt(cluster, Location.onPrem(options.site));
@@ -64,7 +64,7 @@ function synthError(stack: TerraformStack): string | undefined {
 
 describe('TerraformResidency.enforce', () => {
   test('a clean hybrid stack synthesizes, through App.synth too', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-residency-'));
+    const outdir = tempDir('tf-residency-');
     try {
       const app = new App({ outdir });
       const stack = new TerraformStack(app, 'hybrid');
@@ -88,7 +88,7 @@ describe('TerraformResidency.enforce', () => {
   });
 
   test('fails App.synth with the rule id and the construct path', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-residency-'));
+    const outdir = tempDir('tf-residency-');
     try {
       const app = new App({ outdir });
       const stack = new TerraformStack(app, 'hybrid');
@@ -254,7 +254,7 @@ describe('annotations written into the Terraform JSON', () => {
     ['classify with an unknown class', ({ server }: ReturnType<typeof hybridStack>) => TerraformResidency.classify(server, 'secret' as DataClass), /classes\[0\] must be a DataClass/],
     ['placeAt an unknown location', ({ cluster }: ReturnType<typeof hybridStack>) => TerraformResidency.placeAt(cluster, Location.UNKNOWN), /placing a provider at an unknown location proves nothing/],
     ['declareFlow without classes', ({ server, registry }: ReturnType<typeof hybridStack>) => TerraformResidency.declareFlow(server, { kind: 'model', direction: 'in', target: registry, dataClasses: [], description: 'x' }), /flow\.dataClasses must list at least one/],
-    ['declareFlow to a resource of another stack', ({ server }: ReturnType<typeof hybridStack>) => TerraformResidency.declareFlow(server, { kind: 'model', direction: 'in', target: new S3Bucket(new TerraformStack(Testing.app(), 'cloud'), 'Registry'), dataClasses: [DataClass.MODEL_ARTIFACT], description: 'x' }), /is in another stack/],
+    ['declareFlow to a resource of another stack', ({ server }: ReturnType<typeof hybridStack>) => TerraformResidency.declareFlow(server, { kind: 'model', direction: 'in', target: new S3Bucket(new TerraformStack(Testing.app({ outdir: tempDir('cdktf-') }), 'cloud'), 'Registry'), dataClasses: [DataClass.MODEL_ARTIFACT], description: 'x' }), /is in another stack/],
   ])('fails on %s, naming the construct', (_name, act, message) => {
     const parts = hybridStack({ site: 'kwun-tong-dc' });
     expect(() => act(parts)).toThrow(message);

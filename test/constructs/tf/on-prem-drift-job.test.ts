@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CaptureVolume, OnPremDriftJob, SiteBaseline, type OnPremDriftJobProps } from '../../../constructs/tf';
 import { TerraformVariable, Testing } from '../../../constructs/tf/private/cdktf';
@@ -7,6 +6,7 @@ import { CronJobV1 } from '../../../constructs/tf/private/providers';
 import { ErrorCode } from '../../../lib/errors';
 import { errorOf } from '../../support/errors';
 import { annotation, at, list, newStack, object, onlyResource, parseJson, resources, strings, terraformJson, text } from './tf-support';
+import { tempDir } from '../../support/temp-dir';
 
 const BASELINE = path.join(__dirname, '..', '..', '..', 'examples', 'hk-fraud', 'model', 'baseline.json');
 
@@ -242,7 +242,7 @@ describe('OnPremDriftJob', () => {
   });
 
   test('fails when the baseline is not a baseline file or too large for a ConfigMap', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-baseline-'));
+    const dir = tempDir('tf-baseline-');
     const notBaseline = path.join(dir, 'not-baseline.json');
     fs.writeFileSync(notBaseline, JSON.stringify({ hello: 'world' }));
     expect(errorOf(() => SiteBaseline.fromFile(notBaseline)).code).toBe(ErrorCode.INVALID_PROPS);
@@ -254,7 +254,7 @@ describe('OnPremDriftJob', () => {
   });
 
   test('refuses a baseline file too large for a ConfigMap before reading it, and names a file that cannot be read or parsed', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-baseline-'));
+    const dir = tempDir('tf-baseline-');
     // Not JSON at all: the size alone refuses it, so it is never read nor parsed.
     const big = path.join(dir, 'big.json');
     fs.writeFileSync(big, '{'.repeat(1024 * 1024));

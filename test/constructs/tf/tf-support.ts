@@ -2,6 +2,7 @@
 import { setupJest } from 'cdktf/lib/testing/adapters/jest';
 import { TerraformStack, Testing } from '../../../constructs/tf/private/cdktf';
 import { AwsProvider, KubernetesProvider } from '../../../constructs/tf/private/providers';
+import { tempDir } from '../../support/temp-dir';
 
 setupJest();
 
@@ -23,7 +24,7 @@ export interface TerraformJson {
 
 /** A stack in a test app with an AWS provider in ap-east-1 and a Kubernetes provider. */
 export function newStack(id = 'test'): TerraformStack {
-  const stack = new TerraformStack(Testing.app(), id);
+  const stack = new TerraformStack(Testing.app({ outdir: tempDir('cdktf-') }), id);
   new AwsProvider(stack, 'aws', { region: 'ap-east-1' });
   new KubernetesProvider(stack, 'kubernetes', { configPath: '~/.kube/config' });
   return stack;
