@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseBaseline } from '../../lib/drift';
+import { parseBaselineText } from '../../lib/drift';
 import { ErrorCode, SovereignMlError } from '../../lib/errors';
 
 /** Largest ConfigMap Kubernetes stores (1 MiB, data and metadata together). */
@@ -39,13 +39,7 @@ export abstract class SiteBaseline {
     } catch (cause) {
       throw new SovereignMlError(ErrorCode.INVALID_PROPS, `baseline file ${file} cannot be read`, { cause });
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (cause) {
-      throw new SovereignMlError(ErrorCode.INVALID_PROPS, `baseline file ${file} is not JSON: ${(cause as Error).message}`, { cause });
-    }
-    parseBaseline(json, `baseline file ${file}`);
+    parseBaselineText(text, file);
     return new ConfigMapBaseline(path.basename(file), text);
   }
 

@@ -94,6 +94,14 @@ export function readBaselineFile(path: string): BaselineDocument {
   } catch (cause) {
     throw new SovereignMlError(ErrorCode.INVALID_PROPS, `baseline file ${path} cannot be read`, { cause });
   }
+  return parseBaselineText(text, path);
+}
+
+/**
+ * Parses and validates the text of a baseline file read elsewhere.
+ * @throws SovereignMlError INVALID_PROPS naming `path` on invalid content
+ */
+export function parseBaselineText(text: string, path: string): BaselineDocument {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -7,7 +7,7 @@ export { wassersteinDistance } from './wasserstein';
 export { jensenShannonDistance } from './jensen-shannon';
 export { chiSquareTest, type ChiSquareResult } from './chi-square';
 export { lInfinityDistance } from './distances';
-export { baselineSchema, parseBaseline, readBaselineFile, OTHER_CATEGORY, type BaselineDocument, type FeatureBaseline, type NumericFeatureBaseline, type CategoricalFeatureBaseline } from './baseline';
+export { baselineSchema, parseBaseline, parseBaselineText, readBaselineFile, OTHER_CATEGORY, type BaselineDocument, type FeatureBaseline, type NumericFeatureBaseline, type CategoricalFeatureBaseline } from './baseline';
 export { BaselineBuilder, type BaselineBuilderOptions, type BuildStats, type Cell } from './baseline-builder';
 export { baselineFromCsv, baselineFromJsonLines, parseCsvLine } from './baseline-input';
 export { emptyWindow, addValue, addHashedValue, addHashedRow, recordHash, fnv1a, mergeWindows, sampleValues, type FeatureWindow, type NumericWindow, type CategoricalWindow } from './window';
